@@ -1,0 +1,348 @@
+"""The assignment file (``answer_keys/*.yaml``): questions, points, tolerances, parameters.
+
+``load_assignment(path)`` returns a frozen ``Assignment`` or raises ``ConfigError`` with one
+line naming the file, the field and what was expected.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from grader.compare import Tolerance, ToleranceMode
+from grader.engine import Sheet, engine_named
+from grader.engine.graph import Graph
+from grader.errors import ConfigError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_ASSIGNMENT_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    prompt: str
+    kind: str = "numeric"  # or "text"
+    points: float = 1.0
+    tolerance: Tolerance = Tolerance()
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind == "numeric"
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """One parameter: its default and the values a variant may take (sorted, deterministic)."""
+
+    name: str
+    default: float | str
+    values: tuple[float | str, ...]
+
+    @property
+    def categorical(self) -> bool:
+        return isinstance(self.default, str)
+
+
+@dataclass(frozen=True)
+class Constraints:
+    hidden_net_input_max: float = 3.0
+    graded_value_min_abs: float = 0.005
+    tolerance_max_rel: float = 0.02
+    probability_min: float = 0.001
+    max_attempts: int = 200
+
+
+@dataclass(frozen=True)
+class StudentAdjustment:
+    """An instructor's fix for one student's variant: a fresh draw, or pinned parameters."""
+
+    reseed: int = 0
+    params: Mapping[str, float | str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: str
+    title: str
+    path: str
+    sheet: Sheet
+    questions: tuple[Question, ...]
+    parameters: tuple[ParameterSpec, ...]
+    constraints: Constraints
+    follow_through: float = 1.0
+    slip: float = 0.0
+    students: Mapping[str, StudentAdjustment] = field(default_factory=dict)
+
+    @property
+    def graph(self) -> Graph:
+        return self.sheet.graph
+
+    @property
+    def numeric_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.numeric)
+
+    @property
+    def text_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if not q.numeric)
+
+    def parameter(self, name: str) -> ParameterSpec:
+        return next(p for p in self.parameters if p.name == name)
+
+
+class _Fields:
+    """Reads typed fields out of one mapping of the file, failing with the field's full name."""
+
+    def __init__(self, file: str, where: str, mapping: Any) -> None:
+        self.file, self.where = file, where
+        if not isinstance(mapping, dict):
+            raise ConfigError(file, where or "(top level)", f"a mapping, got {_kind(mapping)}")
+        self.mapping = mapping
+
+    def name(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def fail(self, key: str, expected: str) -> ConfigError:
+        return ConfigError(self.file, self.name(key), expected)
+
+    def get(self, key: str, kind: type | tuple[type, ...], expected: str, default: Any = ...) -> Any:
+        if key not in self.mapping:
+            if default is ...:
+                raise self.fail(key, f"missing; expected {expected}")
+            return default
+        value = self.mapping[key]
+        if kind in (float, (int, float)) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+            raise self.fail(key, f"expected {expected}, got {_kind(value)} {value!r}")
+        return value
+
+    def sub(self, key: str, default: Any = ...) -> "_Fields":
+        value = self.mapping.get(key, default if default is not ... else None)
+        if key not in self.mapping and default is ...:
+            raise self.fail(key, "missing; expected a mapping")
+        return _Fields(self.file, self.name(key), value)
+
+    def only(self, allowed: set[str]) -> None:
+        unknown = sorted(str(k) for k in self.mapping if k not in allowed)
+        if unknown:
+            raise self.fail(unknown[0], f"unknown field; expected one of {', '.join(sorted(allowed))}")
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", type(None): "nothing"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def load_assignment(path: str | Path) -> Assignment:
+    """Read and check an assignment file."""
+    path = Path(path)
+    file = str(path)
+    try:
+        if path.stat().st_size > MAX_ASSIGNMENT_BYTES:
+            raise ConfigError(file, "(file)", f"at most {MAX_ASSIGNMENT_BYTES} bytes")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(file, "(file)", "an existing assignment file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(file, "(file)", f"a readable UTF-8 file ({exc})") from None
+    try:
+        document = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 1}" if mark else "(file)"
+        raise ConfigError(file, line, f"valid YAML ({getattr(exc, 'problem', exc)})") from None
+    return parse_assignment(document, file)
+
+
+def parse_assignment(document: Any, file: str) -> Assignment:
+    top = _Fields(file, "", document)
+    top.only({"id", "title", "engine", "grading", "parameters", "constraints", "students", "questions"})
+    engine = top.get("engine", str, "the name of an engine, e.g. practice09")
+    try:
+        sheet = engine_named(engine)
+    except KeyError as exc:
+        raise top.fail("engine", f"one of {exc.args[0]}, got {engine!r}") from None
+    grading = top.sub("grading", {})
+    grading.only({"points", "follow_through", "slip", "tolerance"})
+    default_points = grading.get("points", float, "a number of points", 1.0)
+    default_tolerance = _tolerance(grading.sub("tolerance", {}), Tolerance())
+    questions = _questions(top, sheet.graph, default_points, default_tolerance)
+    parameters = _parameters(top.sub("parameters"), sheet)
+    return Assignment(
+        id=top.get("id", str, "an assignment id such as practice09"),
+        title=top.get("title", str, "a title"),
+        path=file,
+        sheet=sheet,
+        questions=questions,
+        parameters=parameters,
+        constraints=_constraints(top.sub("constraints", {})),
+        follow_through=_share(grading, "follow_through", 1.0),
+        slip=_share(grading, "slip", 0.0),
+        students=_students(top.sub("students", {}), parameters),
+    )
+
+
+def _share(fields: _Fields, key: str, default: float) -> float:
+    value = fields.get(key, float, "a share of the points between 0 and 1", default)
+    if not 0.0 <= value <= 1.0:
+        raise fields.fail(key, f"a share of the points between 0 and 1, got {value}")
+    return value
+
+
+def _tolerance(fields: _Fields, base: Tolerance) -> Tolerance:
+    fields.only({"mode", "rel", "abs", "digits", "places", "require_digits", "safety", "rounding_decimals"})
+    modes = ", ".join(m.value for m in ToleranceMode)
+    mode_name = fields.get("mode", str, f"one of {modes}", base.mode.value)
+    try:
+        mode = ToleranceMode(mode_name)
+    except ValueError:
+        raise fields.fail("mode", f"one of {modes}, got {mode_name!r}") from None
+    values = {
+        "rel": fields.get("rel", float, "a non-negative number", base.rel),
+        "abs": fields.get("abs", float, "a non-negative number", base.abs),
+        "safety": fields.get("safety", float, "a number of at least 1", base.safety),
+    }
+    for key, value in values.items():
+        if value < 0 or not math.isfinite(value):
+            raise fields.fail(key, f"a non-negative number, got {value}")
+    counts = {
+        "digits": fields.get("digits", int, "a whole number of significant figures", base.digits),
+        "places": fields.get("places", int, "a whole number of decimal places", base.places),
+        "rounding_decimals": fields.get("rounding_decimals", int, "a whole number", base.rounding_decimals),
+    }
+    if counts["digits"] < 1:
+        raise fields.fail("digits", f"at least 1, got {counts['digits']}")
+    return Tolerance(
+        mode=mode,
+        require_digits=fields.get("require_digits", bool, "true or false", base.require_digits),
+        **values,
+        **counts,
+    )
+
+
+def _questions(top: _Fields, graph: Graph, points: float, tolerance: Tolerance) -> tuple[Question, ...]:
+    entries = top.get("questions", list, "a list of questions")
+    answered = graph.question_nodes
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(entries):
+        fields = _Fields(top.file, f"questions[{index}]", entry)
+        fields.only({"id", "prompt", "kind", "points", "tolerance", "keywords"})
+        qid = fields.get("id", str, "a question id")
+        fields.where = f"questions[{qid}]"
+        if qid in seen:
+            raise fields.fail("id", f"a question id used once, {qid!r} appears twice")
+        seen.add(qid)
+        kind = fields.get("kind", str, "numeric or text", "numeric")
+        if kind not in ("numeric", "text"):
+            raise fields.fail("kind", f"numeric or text, got {kind!r}")
+        if kind == "numeric" and qid not in answered:
+            raise fields.fail("id", f"a question the {top.mapping['engine']} engine answers ({', '.join(answered)})")
+        keywords = fields.get("keywords", list, "a list of words", [])
+        questions.append(
+            Question(
+                id=qid,
+                prompt=fields.get("prompt", str, "the question's text"),
+                kind=kind,
+                points=fields.get("points", float, "a number of points", points if kind == "numeric" else 0.0),
+                tolerance=_tolerance(fields.sub("tolerance", {}), tolerance),
+                keywords=tuple(str(k) for k in keywords),
+            )
+        )
+    missing = [qid for qid in answered if qid not in seen]
+    if missing:
+        raise top.fail("questions", f"every question of the engine; missing {', '.join(missing)}")
+    return tuple(questions)
+
+
+def _parameters(fields: _Fields, sheet: Sheet) -> tuple[ParameterSpec, ...]:
+    graph = sheet.graph
+    specs = []
+    for name in graph.parameters:
+        if name not in fields.mapping:
+            raise fields.fail(name, "missing; expected {default: ..., grid: {...}} or {default: ..., choices: [...]}")
+        spec = fields.sub(name)
+        spec.only({"default", "grid", "choices"})
+        if "choices" in spec.mapping:
+            values = tuple(spec.get("choices", list, "a list of values"))
+            if not values:
+                raise spec.fail("choices", "at least one value")
+        else:
+            values = _grid(spec.sub("grid"))
+        default = spec.get("default", (int, float, str), "a number or a class name")
+        if isinstance(default, int):
+            default = float(default)
+        if any(isinstance(v, str) != isinstance(default, str) for v in values):
+            raise spec.fail("choices", "values of the same kind as the default")
+        names = sheet.categories.get(name)
+        if names is not None:
+            strange = [v for v in (default, *values) if v not in names]
+            if strange:
+                raise spec.fail("choices", f"names among {', '.join(names)}, got {strange[0]!r}")
+        elif isinstance(default, str):
+            raise spec.fail("default", "a number")
+        specs.append(ParameterSpec(name=name, default=default, values=tuple(_tidy(v) for v in values)))
+    extra = sorted(set(fields.mapping) - set(graph.parameters))
+    if extra:
+        raise fields.fail(extra[0], f"a parameter of the engine ({', '.join(graph.parameters)})")
+    return tuple(specs)
+
+
+def _grid(fields: _Fields) -> tuple[float, ...]:
+    fields.only({"min", "max", "step", "exclude"})
+    low = fields.get("min", float, "a number")
+    high = fields.get("max", float, "a number")
+    step = fields.get("step", float, "a positive number")
+    if step <= 0 or high < low:
+        raise fields.fail("step", f"a positive step with min <= max, got min={low} max={high} step={step}")
+    excluded = {round(float(v), 12) for v in fields.get("exclude", list, "a list of numbers", [])}
+    count = int(round((high - low) / step)) + 1
+    values = tuple(round(low + i * step, 10) for i in range(count))
+    return tuple(v for v in values if round(v, 12) not in excluded)
+
+
+def _tidy(value: Any) -> float | str:
+    return value if isinstance(value, str) else round(float(value), 10)
+
+
+def _constraints(fields: _Fields) -> Constraints:
+    fields.only({"hidden_net_input_max", "graded_value_min_abs", "tolerance_max_rel", "probability_min",
+                 "max_attempts"})
+    base = Constraints()
+    return Constraints(
+        hidden_net_input_max=fields.get("hidden_net_input_max", float, "a number", base.hidden_net_input_max),
+        graded_value_min_abs=fields.get("graded_value_min_abs", float, "a number", base.graded_value_min_abs),
+        tolerance_max_rel=fields.get("tolerance_max_rel", float, "a number", base.tolerance_max_rel),
+        probability_min=fields.get("probability_min", float, "a number", base.probability_min),
+        max_attempts=fields.get("max_attempts", int, "a whole number", base.max_attempts),
+    )
+
+
+def _students(fields: _Fields, parameters: tuple[ParameterSpec, ...]) -> dict[str, StudentAdjustment]:
+    known = {p.name: p for p in parameters}
+    adjustments: dict[str, StudentAdjustment] = {}
+    for student_id in sorted(fields.mapping, key=str):
+        entry = fields.sub(student_id)
+        entry.only({"reseed", "params"})
+        pinned = entry.sub("params", {})
+        params: dict[str, float | str] = {}
+        for name, value in pinned.mapping.items():
+            if name not in known:
+                raise pinned.fail(str(name), f"a parameter ({', '.join(known)})")
+            spec = known[name]
+            expected = "a class name" if spec.categorical else "a number"
+            value = pinned.get(name, str if spec.categorical else float, expected)
+            if spec.categorical and value not in spec.values:
+                raise pinned.fail(name, f"one of {', '.join(map(str, spec.values))}, got {value!r}")
+            params[name] = value
+        adjustments[str(student_id)] = StudentAdjustment(
+            reseed=entry.get("reseed", int, "a whole number", 0), params=params
+        )
+    return adjustments

@@ -1,0 +1,221 @@
+"""Per-student variants: parameters drawn from a stable hash, re-drawn until none is degenerate.
+
+A variant depends only on (assignment id, student id, secret, the instructor's reseed count):
+SHAKE-256 of those gives the draws, so no library upgrade can change a student's numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+import numpy as np
+
+from grader.errors import UsageError, VariantError
+from grader.tolerances import allowed_errors
+
+if TYPE_CHECKING:
+    from grader.assignment import Assignment
+
+_DOMAIN = b"grader-variant-v1"
+
+
+@dataclass(frozen=True)
+class VariantTable:
+    """Parameters of many variants, one row per student, as arrays the graph reads.
+
+    Categorical parameters hold the index of the name in the sheet's category list.
+    ``student_ids`` is None for the sheet's default variant.
+    """
+
+    student_ids: tuple[str | None, ...]
+    columns: Mapping[str, np.ndarray]
+    attempts: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.student_ids)
+
+    def take(self, rows: Sequence[int] | np.ndarray) -> "VariantTable":
+        rows = np.asarray(rows, dtype=np.intp)
+        return VariantTable(
+            tuple(self.student_ids[i] for i in rows),
+            {name: column[rows] for name, column in self.columns.items()},
+            self.attempts[rows],
+        )
+
+
+def default_variant(assignment: "Assignment", student_id: str | None = None) -> VariantTable:
+    """The sheet's own numbers (SPEC's default variant)."""
+    return _table_from_values(assignment, [student_id], [{p.name: p.default for p in assignment.parameters}])
+
+
+def variant_from_params(assignment: "Assignment", student_id: str | None, params: Mapping[str, Any]) -> VariantTable:
+    """A variant from explicit parameters (a template's ``params``); every parameter must be there."""
+    values: dict[str, Any] = {}
+    for spec in assignment.parameters:
+        if spec.name not in params:
+            raise UsageError(f"parameters: {spec.name} is missing")
+        value = params[spec.name]
+        if spec.categorical:
+            value = str(value).strip()
+        else:
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise UsageError(f"parameters: {spec.name} should be a number, got {value!r}") from None
+        values[spec.name] = value
+    return _table_from_values(assignment, [student_id], [values])
+
+
+def _table_from_values(assignment: "Assignment", student_ids: list, rows: list[Mapping[str, Any]]) -> VariantTable:
+    columns = {}
+    for spec in assignment.parameters:
+        names = assignment.sheet.categories.get(spec.name)
+        raw = [row[spec.name] for row in rows]
+        if names is not None:
+            unknown = [v for v in raw if v not in names]
+            if unknown:
+                raise UsageError(f"parameters: {spec.name} should be one of {', '.join(names)}, got {unknown[0]!r}")
+            columns[spec.name] = np.array([names.index(v) for v in raw], dtype=float)
+        else:
+            columns[spec.name] = np.array(raw, dtype=float)
+    return VariantTable(tuple(student_ids), columns, np.zeros(len(rows), dtype=np.int64))
+
+
+def draw_variants(assignment: "Assignment", student_ids: Sequence[str], secret: str | None = None) -> VariantTable:
+    """Each student's own variant, all at once; the same inputs give the same numbers anywhere."""
+    ids = tuple(str(s) for s in student_ids)
+    n = len(ids)
+    stream = _DrawStream(assignment, ids, secret)
+    attempts = np.zeros(n, dtype=np.int64)
+    everyone = np.arange(n, dtype=np.intp)
+    columns = stream.columns(everyone, attempts)
+    pinned_rows = _pin(assignment, ids, columns, everyone)
+    fully_pinned = {i for i, names in pinned_rows.items() if len(names) == len(assignment.parameters)}
+    pending = np.array([i for i in range(n) if i not in fully_pinned], dtype=np.intp)
+    for _ in range(assignment.constraints.max_attempts):
+        if pending.size == 0:
+            break
+        subset = {name: column[pending] for name, column in columns.items()}
+        pending = pending[~acceptable(assignment, subset)]
+        if pending.size == 0:
+            break
+        attempts[pending] += 1
+        redrawn = stream.columns(pending, attempts[pending])
+        for name, column in columns.items():
+            column[pending] = redrawn[name]
+        _pin(assignment, [ids[i] for i in pending], columns, pending)
+    if pending.size:
+        raise VariantError(
+            f"no valid variant for student {ids[pending[0]]} after "
+            f"{assignment.constraints.max_attempts} draws; pin its parameters or relax the constraints"
+        )
+    return VariantTable(ids, columns, attempts)
+
+
+class _DrawStream:
+    """Hash output per student, read attempt by attempt: one SHAKE-256 call yields ``BLOCK`` attempts."""
+
+    BLOCK = 8
+
+    def __init__(self, assignment: "Assignment", ids: Sequence[str], secret: str | None) -> None:
+        self.assignment, self.ids = assignment, ids
+        self.specs = assignment.parameters
+        self.values = [_numeric_values(assignment, spec.name, spec.values) for spec in self.specs]
+        self.reseeds = [assignment.students[s].reseed if s in assignment.students else 0 for s in ids]
+        self.prefix = b"\x1f".join([_DOMAIN, assignment.id.encode(), (secret or "").encode()]) + b"\x1f"
+        self.block_of = np.full(len(ids), -1, dtype=np.int64)
+        self.draws = np.zeros((len(ids), self.BLOCK, len(self.specs)), dtype=np.uint32)
+
+    def _fill(self, rows: np.ndarray, blocks: np.ndarray) -> None:
+        width = 4 * len(self.specs) * self.BLOCK
+        ids, reseeds, prefix = self.ids, self.reseeds, self.prefix
+        digests = b"".join(
+            hashlib.shake_256(prefix + f"{ids[r]}\x1f{reseeds[r]}\x1f{b}".encode()).digest(width)
+            for r, b in zip(rows.tolist(), blocks.tolist())
+        )
+        self.draws[rows] = np.frombuffer(digests, dtype="<u4").reshape(len(rows), self.BLOCK, len(self.specs))
+        self.block_of[rows] = blocks
+
+    def columns(self, rows: np.ndarray, attempts: np.ndarray) -> dict[str, np.ndarray]:
+        blocks = attempts // self.BLOCK
+        stale = self.block_of[rows] != blocks
+        if stale.any():
+            self._fill(rows[stale], blocks[stale])
+        draws = self.draws[rows, attempts % self.BLOCK].astype(np.uint64)
+        return {
+            spec.name: values[(draws[:, j] * np.uint64(len(values))) >> np.uint64(32)]
+            for j, (spec, values) in enumerate(zip(self.specs, self.values))
+        }
+
+
+def _numeric_values(assignment: "Assignment", name: str, values: tuple) -> np.ndarray:
+    names = assignment.sheet.categories.get(name)
+    if names is None:
+        return np.array(values, dtype=float)
+    return np.array([names.index(v) for v in values], dtype=float)
+
+
+def _pin(assignment: "Assignment", ids: Sequence[str], columns: dict[str, np.ndarray], rows: np.ndarray) -> dict:
+    """Apply pinned parameters in place (``ids[k]`` sits at ``rows[k]``); returns row -> names pinned."""
+    pinned: dict[int, set] = {}
+    if not assignment.students:
+        return pinned
+    for k, sid in enumerate(ids):
+        adjustment = assignment.students.get(sid)
+        if adjustment is None or not adjustment.params:
+            continue
+        row = int(rows[k])
+        for name, value in adjustment.params.items():
+            names = assignment.sheet.categories.get(name)
+            columns[name][row] = names.index(value) if names else float(value)
+        pinned[row] = set(adjustment.params)
+    return pinned
+
+
+def acceptable(assignment: "Assignment", params: Mapping[str, np.ndarray]) -> np.ndarray:
+    """True for each variant that breaks none of the assignment's constraints."""
+    return ~np.any(np.vstack(list(constraint_violations(assignment, params).values())), axis=0)
+
+
+def constraint_violations(assignment: "Assignment", params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Constraint name -> True where a variant breaks it.
+
+    The tolerance constraint needs the graph's rounding bounds, the costliest part, so it is
+    checked only on the variants that pass the cheap ones (the others count as passing it).
+    """
+    graph, sheet, limits = assignment.graph, assignment.sheet, assignment.constraints
+    values = graph.reference(params)
+    nodes = graph.question_nodes
+    graded = np.vstack([values[nodes[q.id].name] for q in assignment.numeric_questions])
+    size = np.abs(graded)
+    violations = {
+        "not finite": ~np.all(np.isfinite(graded), axis=0),
+        "graded_value_min_abs": np.any(size < limits.graded_value_min_abs, axis=0),
+    }
+    if sheet.net_inputs:
+        net = np.vstack([values[name] for name in sheet.net_inputs])
+        violations["hidden_net_input_max"] = np.any(np.abs(net) > limits.hidden_net_input_max, axis=0)
+    if sheet.probabilities:
+        probabilities = np.vstack([values[name] for name in sheet.probabilities])
+        violations["probability_min"] = np.any(probabilities < limits.probability_min, axis=0)
+    survivors = np.flatnonzero(~np.any(np.vstack(list(violations.values())), axis=0))
+    too_loose = np.zeros(size.shape[1], dtype=bool)
+    if survivors.size:
+        subset = {name: np.asarray(column)[survivors] for name, column in params.items()}
+        allowed = allowed_errors(assignment, subset, {name: v[survivors] for name, v in values.items()})
+        tolerance = np.vstack([allowed[q.id] for q in assignment.numeric_questions])
+        too_loose[survivors] = np.any(tolerance > limits.tolerance_max_rel * size[:, survivors], axis=0)
+    violations["tolerance_max_rel"] = too_loose
+    return violations
+
+
+def params_record(assignment: "Assignment", table: VariantTable, row: int) -> dict[str, Any]:
+    """One variant's parameters as plain values, flat (``score_dog``), categorical by name."""
+    record: dict[str, Any] = {}
+    for spec in assignment.parameters:
+        value = table.columns[spec.name][row]
+        names = assignment.sheet.categories.get(spec.name)
+        record[spec.name] = names[int(value)] if names else float(value)
+    return record

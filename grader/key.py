@@ -1,0 +1,76 @@
+"""Reference answers for any number of variants at once, and their plain-value records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+
+from grader.assignment import Assignment
+from grader.engine.variants import VariantTable, params_record
+
+
+@dataclass(frozen=True)
+class Key:
+    """Every node's right value for every variant of ``variants`` (one row per student)."""
+
+    assignment: Assignment
+    variants: VariantTable
+    values: Mapping[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.variants)
+
+    def answer(self, question_id: str) -> np.ndarray:
+        """The reference answers to one question, one per variant."""
+        return self.values[self.assignment.graph.question_nodes[question_id].name]
+
+    def answers(self, row: int) -> dict[str, float]:
+        """Question id -> reference answer, for one variant, in sheet order."""
+        return {q.id: float(self.answer(q.id)[row]) for q in self.assignment.numeric_questions}
+
+    def params(self, row: int) -> dict[str, Any]:
+        return params_record(self.assignment, self.variants, row)
+
+
+def compute_key(assignment: Assignment, variants: VariantTable) -> Key:
+    """Evaluate the sheet's graph over every variant at once."""
+    return Key(assignment, variants, assignment.graph.reference(variants.columns))
+
+
+def nested_params(assignment: Assignment, flat: Mapping[str, Any]) -> dict[str, Any]:
+    """SPEC's shape of the parameters: ``score_dog`` and friends gathered under ``scores``."""
+    nested: dict[str, Any] = {}
+    for name, value in flat.items():
+        if name.startswith("score_"):
+            nested.setdefault("scores", {})[name.removeprefix("score_")] = value
+        else:
+            nested[name] = value
+    order = [p.name for p in assignment.parameters if not p.name.startswith("score_")]
+    scores_at = next((i for i, p in enumerate(assignment.parameters) if p.name.startswith("score_")), len(order))
+    keys = order[:scores_at] + (["scores"] if "scores" in nested else []) + order[scores_at:]
+    return {k: nested[k] for k in keys}
+
+
+def flat_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The inverse of ``nested_params``; also accepts ``scores.dog`` spelled flat."""
+    flat: dict[str, Any] = {}
+    for name, value in params.items():
+        if name == "scores" and isinstance(value, Mapping):
+            flat.update({f"score_{k}": v for k, v in value.items()})
+        elif name.startswith("scores."):
+            flat[f"score_{name.removeprefix('scores.')}"] = value
+        else:
+            flat[name] = value
+    return flat
+
+
+def key_record(key: Key, row: int) -> dict[str, Any]:
+    """SPEC's ``grader key --format json`` object for one variant."""
+    return {
+        "assignment": key.assignment.id,
+        "student_id": key.variants.student_ids[row],
+        "params": nested_params(key.assignment, key.params(row)),
+        "answers": key.answers(row),
+    }

@@ -1,0 +1,1 @@
+"""What grader writes for people: keys, gradebooks, feedback, statistics."""

@@ -1,0 +1,96 @@
+"""The class roster: who should hand something in (CSV, as written by hand, Moodle or Canvas)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.errors import ConfigError
+
+MAX_ROSTER_BYTES = 20_000_000
+
+# Column names that hold the student id, most specific first (our own, Moodle, Canvas).
+ID_COLUMNS = ("student_id", "student id", "id number", "idnumber", "sis user id", "sis_user_id",
+              "matriculation number", "email address", "email", "username", "id")
+NAME_COLUMNS = ("name", "student", "full name", "fullname")
+FIRST_NAME_COLUMNS = ("first name", "firstname", "given name")
+LAST_NAME_COLUMNS = ("last name", "lastname", "surname", "family name")
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    student_id: str
+    name: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Roster:
+    file: str
+    entries: tuple[RosterEntry, ...]
+    id_column: str
+    name_columns: tuple[str, ...] = ()
+
+    @property
+    def student_ids(self) -> tuple[str, ...]:
+        return tuple(e.student_id for e in self.entries)
+
+    @property
+    def has_names(self) -> bool:
+        return any(e.name for e in self.entries)
+
+    def name_of(self, student_id: str) -> str:
+        return next((e.name for e in self.entries if e.student_id == student_id), "")
+
+
+def load_roster(path: str | Path) -> Roster:
+    """Read a roster; an empty or duplicate id fails with the line it is on."""
+    path = Path(path)
+    file = str(path)
+    try:
+        if path.stat().st_size > MAX_ROSTER_BYTES:
+            raise ConfigError(file, "(file)", f"a roster of at most {MAX_ROSTER_BYTES} bytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(file, "(file)", f"a readable roster CSV ({exc.strerror})") from None
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if not rows:
+        raise ConfigError(file, "(header)", "a header row with a student_id column")
+    header = [h.strip() for h in rows[0]]
+    lowered = [h.lower() for h in header]
+    id_at = next((lowered.index(c) for c in ID_COLUMNS if c in lowered), None)
+    if id_at is None:
+        raise ConfigError(file, "(header)", f"a student id column ({', '.join(ID_COLUMNS[:6])}, ...); got {', '.join(header)}")
+    name_at = _columns(lowered, NAME_COLUMNS)[:1] or (_columns(lowered, FIRST_NAME_COLUMNS)[:1] + _columns(lowered, LAST_NAME_COLUMNS)[:1])
+    entries: list[RosterEntry] = []
+    seen: dict[str, int] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        student_id = row[id_at].strip() if id_at < len(row) else ""
+        if not student_id:
+            raise ConfigError(file, f"line {line}", f"a student id in column '{header[id_at]}', found none")
+        if student_id in seen:
+            raise ConfigError(file, f"line {line}", f"a unique student id; '{student_id}' is already on line {seen[student_id]}")
+        seen[student_id] = line
+        name = " ".join(row[i].strip() for i in name_at if i < len(row) and row[i].strip())
+        entries.append(RosterEntry(student_id, name, line))
+    return Roster(file, tuple(entries), header[id_at], tuple(header[i] for i in name_at))
+
+
+def _columns(lowered: list[str], names: tuple[str, ...]) -> list[int]:
+    return [lowered.index(n) for n in names if n in lowered]
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
