@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -83,11 +84,11 @@ class Assignment:
     def graph(self) -> Graph:
         return self.sheet.graph
 
-    @property
+    @cached_property
     def numeric_questions(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.numeric)
 
-    @property
+    @cached_property
     def text_questions(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if not q.numeric)
 

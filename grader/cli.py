@@ -26,7 +26,47 @@ def _parser() -> argparse.ArgumentParser:
     who.add_argument("--roster", help="roster CSV: the key for every student on it")
     key.add_argument("--format", choices=FORMATS, default="json")
     secret_options(key)
+
+    grade = commands.add_parser("grade", help="grade a folder of submissions into a gradebook")
+    grade.add_argument("assignment", help="assignment file, e.g. answer_keys/practice09.yaml")
+    grade.add_argument("submissions", nargs="+", help="submission files or folders (read recursively)")
+    grade.add_argument("--out", required=True, help="folder for gradebook, feedback and statistics")
+    grade.add_argument("--roster", help="roster CSV: students who should have handed something in")
+    grade.add_argument("--overrides", help="CSV student_id,question,points,comment (default: OUT/overrides.csv)")
+    grade.add_argument("--same-variant", action="store_true", help="everyone worked the sheet's own numbers")
+    secret_options(grade)
+
+    check = commands.add_parser("check", help="a student's self-check of a filled template")
+    check.add_argument("assignment", help="assignment file, e.g. answer_keys/practice09.yaml")
+    check.add_argument("submission", help="the filled template (YAML, CSV or XLSX)")
+    check.add_argument("--reveal", action="store_true", help="also print the reference values")
+    check.add_argument("--same-variant", action="store_true", help="the sheet's own numbers, not a variant")
+    secret_options(check)
+
+    variants = commands.add_parser("variants", help="every student's handout and templates, and the class key")
+    variants.add_argument("assignment", help="assignment file, e.g. answer_keys/practice09.yaml")
+    variants.add_argument("--roster", required=True, help="roster CSV (student_id, or a Moodle/Canvas export)")
+    variants.add_argument("--out", required=True, help="folder for students/<id>/... and key.csv, key.xlsx")
+    secret_options(variants)
     return parser
+
+
+class _ProgressBar:
+    """A one-line bar on a terminal's stderr; nothing at all when stderr is not a terminal."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.active or total == 0:
+            return
+        if done != total and done % max(1, total // 50):
+            return
+        filled = int(30 * done / total)
+        sys.stderr.write(f"\r{stage:<10} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,6 +79,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             sys.stdout.write(key(assignment=args.assignment, student=args.student, roster=args.roster,
                                  fmt=args.format, secret=secret))
+            return 0
+        if args.command == "grade":
+            from grader.commands.grade import grade
+
+            result = grade(assignment=args.assignment, submissions=args.submissions, out=args.out,
+                           roster=args.roster, overrides=args.overrides, secret=secret,
+                           same_variant=args.same_variant, progress=_ProgressBar())
+            s = result.summary
+            print(f"graded {s.graded}, missing {s.missing}, rejected {s.rejected} of {s.students} students; "
+                  f"mean {s.mean_percent:.1f}%; wrote {result.out}/gradebook.csv")
+            return 0
+        if args.command == "check":
+            from grader.commands.check import check
+
+            sys.stdout.write(check(assignment=args.assignment, submission=args.submission, reveal=args.reveal,
+                                   secret=secret, same_variant=args.same_variant))
+            return 0
+        if args.command == "variants":
+            from grader.commands.variants import variants
+
+            done = variants(assignment=args.assignment, roster=args.roster, out=args.out, secret=secret)
+            renamed = f"; {len(done.renamed)} ids made safe as folder names" if done.renamed else ""
+            print(f"grader: {done.students} students (ids from roster column '{done.id_column}'): "
+                  f"handouts and templates in {done.out / 'students'}, key in {done.key_csv} and "
+                  f"{done.key_xlsx}{renamed}")
             return 0
     except GraderError as exc:
         print(f"grader: {exc}", file=sys.stderr)

@@ -3,6 +3,7 @@
     GraderError                      base of everything grader raises on purpose
      ├── ConfigError(ValueError)     an assignment, roster or overrides file is wrong
      ├── UsageError(ValueError)      a command was called with arguments that cannot work
+     ├── RejectedFile(ValueError)    a submission given on its own could not be read
      └── VariantError(RuntimeError)  no valid variant could be drawn for a student
 
 Each message is one line naming the file, the field and what was expected.
@@ -25,6 +26,10 @@ class ConfigError(GraderError, ValueError):
 
 class UsageError(GraderError, ValueError):
     """A command's arguments cannot work (missing file, unknown student, ...)."""
+
+
+class RejectedFile(GraderError, ValueError):
+    """A submission file could not be read (for commands that take one file)."""
 
 
 class VariantError(GraderError, RuntimeError):

@@ -74,3 +74,23 @@ def key_record(key: Key, row: int) -> dict[str, Any]:
         "params": nested_params(key.assignment, key.params(row)),
         "answers": key.answers(row),
     }
+
+
+def params_mismatch(assignment: Assignment, written: Mapping[str, Any], own: Mapping[str, Any]) -> list[str]:
+    """Parameters a file carries that differ from the student's own variant: 'w1: file 0.3, variant 0.4'."""
+    from grader.submissions.numbers import parse_number
+
+    differences = []
+    flat = flat_params(written)
+    for spec in assignment.parameters:
+        if spec.name not in flat or flat[spec.name] in (None, ""):
+            continue
+        text = str(flat[spec.name]).strip()
+        if spec.categorical:
+            same = text == own[spec.name]
+        else:
+            value, _ = parse_number(text)
+            same = value is not None and abs(value - float(own[spec.name])) <= 1e-9
+        if not same:
+            differences.append(f"{spec.name}: file {text}, variant {own[spec.name]}")
+    return differences

@@ -68,6 +68,7 @@ class Graph:
     slips: tuple[Slip, ...] = ()
     by_name: Mapping[str, Node] = field(init=False, repr=False)
     position: Mapping[str, int] = field(init=False, repr=False)
+    question_nodes: Mapping[str, Node] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "position", {node.name: i for i, node in enumerate(self.nodes)})
@@ -87,13 +88,10 @@ class Graph:
                 if late:
                     raise ValueError(f"slip {slip.name!r} reads {late} after {target!r}")
         object.__setattr__(self, "by_name", by_name)
+        # Question id -> the node that answers it, in sheet order.
+        object.__setattr__(self, "question_nodes", {n.question: n for n in self.nodes if n.question})
 
     # ---- structure -------------------------------------------------------------------
-    @property
-    def question_nodes(self) -> dict[str, Node]:
-        """Question id -> the node that answers it, in sheet order."""
-        return {node.question: node for node in self.nodes if node.question}
-
     def slip(self, name: str) -> Slip:
         for slip in self.slips:
             if slip.name == name:

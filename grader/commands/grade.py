@@ -1,0 +1,112 @@
+"""``grader grade``: a folder of submissions into a gradebook, feedback and class statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from grader.assignment import Assignment, load_assignment
+from grader.engine.variants import VariantTable, default_variant, draw_variants
+from grader.errors import UsageError
+from grader.gradebook import Gradebook, build_gradebook
+from grader.grading import grade_class
+from grader.key import compute_key, params_mismatch
+from grader.overrides import load_overrides
+from grader.report.feedback import feedback_html, feedback_markdown
+from grader.report.files import safe_filename, write_atomic
+from grader.report.gradebook_csv import files_csv, gradebook_csv
+from grader.report.stats import ClassSummary, class_summary, stats_csv
+from grader.report.workbook import gradebook_xlsx
+from grader.roster import load_roster
+from grader.submissions import QuestionSet, read_paths
+from grader.submissions.records import Submission
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    out: Path
+    gradebook: Gradebook
+    summary: ClassSummary
+
+
+def question_set(assignment: Assignment) -> QuestionSet:
+    return QuestionSet(numeric=tuple(q.id for q in assignment.numeric_questions),
+                       text=tuple(q.id for q in assignment.text_questions))
+
+
+def class_variants(assignment: Assignment, student_ids: Sequence[str], secret: str | None,
+                   same_variant: bool) -> VariantTable:
+    """Each student's own variant, or the sheet's own numbers for everyone."""
+    if not same_variant:
+        return draw_variants(assignment, student_ids, secret)
+    single = default_variant(assignment)
+    table = single.take([0] * len(student_ids))
+    return VariantTable(tuple(student_ids), table.columns, table.attempts)
+
+
+def grade(
+    *,
+    assignment: str | Path,
+    submissions: Sequence[str | Path],
+    out: str | Path,
+    roster: str | Path | None = None,
+    overrides: str | Path | None = None,
+    secret: str | None = None,
+    same_variant: bool = False,
+    progress: Progress | None = None,
+) -> GradeResult:
+    """Grade every file under ``submissions`` and write the gradebook, feedback and statistics to ``out``."""
+    sheet = load_assignment(assignment)
+    class_roster = load_roster(roster) if roster else None
+    out = Path(out)
+    overrides_file = Path(overrides) if overrides else out / "overrides.csv"
+    if overrides and not overrides_file.exists():
+        raise UsageError(f"{overrides_file}: no such overrides file")
+    corrections = load_overrides(overrides_file, [q.id for q in sheet.questions]) if overrides_file.exists() else ()
+    missing = [str(p) for p in submissions if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such file or folder")
+
+    batch = read_paths([Path(p) for p in submissions], question_set(sheet))
+    handed_in = batch.submissions
+    variants = class_variants(sheet, [s.student_id for s in handed_in], secret, same_variant)
+    key = compute_key(sheet, variants)
+    notes = [_variant_notes(sheet, key, row, s) for row, s in enumerate(handed_in)]
+    graded = grade_class(sheet, key, handed_in, notes)
+    gradebook = build_gradebook(sheet, graded, batch, class_roster, corrections)
+    _write(out, gradebook, progress)
+    return GradeResult(out, gradebook, class_summary(gradebook))
+
+
+def _variant_notes(sheet: Assignment, key, row: int, submission: Submission) -> tuple[str, ...]:
+    if not submission.params:
+        return ()
+    differences = params_mismatch(sheet, submission.params, key.params(row))
+    if not differences:
+        return ()
+    return (f"the parameters in this file differ from this student's variant ({'; '.join(differences[:3])}"
+            f"{'; ...' if len(differences) > 3 else ''}); graded against the student's own variant",)
+
+
+def _write(out: Path, gradebook: Gradebook, progress: Progress | None) -> None:
+    assignment = gradebook.assignment
+    write_atomic(out / "gradebook.csv", gradebook_csv(gradebook))
+    write_atomic(out / "gradebook.xlsx", gradebook_xlsx(gradebook))
+    write_atomic(out / "files.csv", files_csv(gradebook))
+    write_atomic(out / "stats.csv", stats_csv(gradebook))
+    graded_rows = [row for row in gradebook.rows if row.graded is not None]
+    used: set[str] = set()
+    for done, row in enumerate(graded_rows, start=1):
+        name = safe_filename(row.student_id)
+        while name.lower() in used:  # two ids that differ only in unsafe characters or case
+            name += "_"
+        used.add(name.lower())
+        for folder, instructor in ((out / "feedback", False), (out / "feedback" / "instructor", True)):
+            args = (assignment, row.graded, row.total, row.max_total)
+            write_atomic(folder / f"{name}.md", feedback_markdown(*args, instructor=instructor))
+            write_atomic(folder / f"{name}.html", feedback_html(*args, instructor=instructor))
+        if progress:
+            progress("feedback", done, len(graded_rows))

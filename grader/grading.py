@@ -1,0 +1,251 @@
+"""What each answer deserves and why: correct, follow-through, slip, wrong, unreadable, missing.
+
+``grade_class`` is pure: it reads no file and writes none. It grades a whole class at once:
+the graph is evaluated over every student's variant with every student's own answers as
+overrides (follow-through), and once more per named slip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Mapping, NamedTuple, Sequence
+
+import numpy as np
+
+from grader.assignment import Assignment, Question
+from grader.compare import shows_precision, within
+from grader.key import Key
+from grader.submissions.records import Answer, Submission
+from grader.tolerances import Tolerances, question_tolerances
+
+
+class Verdict(Enum):
+    CORRECT = "correct"
+    FOLLOW_THROUGH = "follow-through"
+    SLIP = "slip"
+    WRONG = "wrong"
+    UNREADABLE = "unreadable"
+    MISSING = "missing"
+
+
+class Outcome(NamedTuple):
+    """One numeric question of one student: the verdict, the points and what feedback needs.
+
+    ``expected`` is the reference value (for the instructor only); ``recomputed`` the value
+    follow-through or the slip leads to from the student's own earlier answers. (A NamedTuple:
+    immutable like the other records, and cheap to make by the hundred thousand.)
+    """
+
+    question: str
+    verdict: Verdict
+    points: float
+    max_points: float
+    answer: Answer | None
+    expected: float
+    allowed: float
+    message: str
+    recomputed: float | None = None
+    slip: str | None = None
+    upstream: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GradedSubmission:
+    submission: Submission
+    outcomes: tuple[Outcome, ...]
+    free_text: Mapping[str, Answer]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def student_id(self) -> str:
+        return self.submission.student_id
+
+    @property
+    def total(self) -> float:
+        return sum(o.points for o in self.outcomes)
+
+    @property
+    def max_total(self) -> float:
+        return sum(o.max_points for o in self.outcomes)
+
+    def outcome(self, question_id: str) -> Outcome:
+        return next(o for o in self.outcomes if o.question == question_id)
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """One question's verdicts for the whole class, decided with array operations."""
+
+    verdict: list[Verdict]
+    recomputed: list[float | None]  # follow-through or slip value, None where neither
+    slip: list[str | None]
+    refusal: list[str | None]       # why follow-through credit was refused
+    upstream: list[tuple[str, ...]] # wrong earlier answers this one builds on
+
+
+_STATE_OK, _STATE_MISSING, _STATE_UNREADABLE, _STATE_IMPRECISE = range(4)
+
+
+def grade_class(
+    assignment: Assignment,
+    key: Key,
+    submissions: Sequence[Submission],
+    notes: Sequence[tuple[str, ...]] | None = None,
+) -> list[GradedSubmission]:
+    """Grade every submission against its own variant (row ``i`` of ``key`` for submission ``i``);
+    ``notes[i]`` are remarks for submission ``i``'s feedback."""
+    if len(key) != len(submissions):
+        raise ValueError(f"{len(submissions)} submissions but {len(key)} variants")
+    if not submissions:
+        return []
+    graph = assignment.graph
+    nodes = graph.question_nodes
+    params = key.variants.columns
+    tolerances = question_tolerances(assignment, params, key.values)
+    questions = assignment.numeric_questions
+    answers = {q.id: [s.answers.get(q.id) for s in submissions] for q in questions}
+    given = {q.id: np.array([_value(a) for a in answers[q.id]], dtype=float) for q in questions}
+    reference = {q.id: np.asarray(key.values[nodes[q.id].name], dtype=float) for q in questions}
+    allowed = {q.id: tolerances.allowed(q.id, reference[q.id]) for q in questions}
+    own = {nodes[q.id].name: given[q.id] for q in questions}
+    filled = {nodes[q.id].name: np.where(np.isnan(given[q.id]), reference[q.id], given[q.id]) for q in questions}
+    follow = graph.evaluate(params, overrides=filled).computed
+    chain = graph.evaluate(params, overrides=own).computed
+    slipped = {slip.name: graph.evaluate(params, overrides=own, slip=slip).computed for slip in graph.slips}
+    # An earlier answer that is given and wrong, or given as exactly 0 where the value is not.
+    off = {q: ~np.isnan(given[q]) & ~within(given[q], reference[q], allowed[q]) for q in given}
+    zero = {q: (given[q] == 0.0) & (np.abs(reference[q]) > allowed[q]) for q in given}
+
+    judged = {}
+    for question in questions:
+        node = nodes[question.id]
+        upstream = tuple(graph.by_name[n].question for n in graph.nearest_questions_upstream(node.name))
+        state = np.array([_state(question, a) for a in answers[question.id]], dtype=np.int8)
+        judged[question.id] = _judge(
+            question.id, node.domain, state, given[question.id], reference[question.id], allowed[question.id],
+            [follow[node.name], chain[node.name]], {name: values[node.name] for name, values in slipped.items()},
+            tolerances, upstream, off, zero,
+        )
+
+    graded = []
+    as_lists = {q.id: (reference[q.id].tolist(), allowed[q.id].tolist()) for q in questions}
+    text_ids = [q.id for q in assignment.text_questions]
+    for row, submission in enumerate(submissions):
+        outcomes = tuple(
+            _outcome(assignment, q, answers[q.id][row], judged[q.id], row, as_lists[q.id][0][row],
+                     as_lists[q.id][1][row])
+            for q in questions
+        )
+        free_text = {qid: submission.answers[qid] for qid in text_ids if qid in submission.answers}
+        graded.append(GradedSubmission(submission, outcomes, free_text, notes[row] if notes else ()))
+    return graded
+
+
+def _value(answer: Answer | None) -> float:
+    if answer is None or answer.value is None or answer.problem is not None:
+        return np.nan
+    return float(answer.value)
+
+
+def _state(question: Question, answer: Answer | None) -> int:
+    if answer is None or not answer.raw.strip():
+        return _STATE_MISSING
+    if answer.value is None or answer.problem is not None:
+        return _STATE_UNREADABLE
+    if not shows_precision(question.tolerance, answer.raw):
+        return _STATE_IMPRECISE
+    return _STATE_OK
+
+
+def _judge(qid, domain, state, given, reference, allowed, recomputations, slip_values, tolerances, upstream,
+           off, zero) -> _Judged:
+    n = len(given)
+    verdict = np.full(n, Verdict.WRONG, dtype=object)
+    verdict[state == _STATE_MISSING] = Verdict.MISSING
+    verdict[state == _STATE_UNREADABLE] = Verdict.UNREADABLE
+    readable = state == _STATE_OK
+    correct = readable & within(given, reference, allowed)
+    verdict[correct] = Verdict.CORRECT
+    open_ = readable & ~correct
+
+    recomputed = np.full(n, np.nan)
+    wrong_upstream = np.zeros(n, dtype=bool)
+    for u in upstream:
+        wrong_upstream |= off[u]
+    candidates = open_ & wrong_upstream
+    for values in recomputations:
+        hit = candidates & np.isnan(recomputed) & within(given, values, tolerances.allowed(qid, values))
+        recomputed[hit] = values[hit]
+    matched = ~np.isnan(recomputed)
+    refusal = np.full(n, None, dtype=object)
+    if matched.any():
+        for u in upstream:
+            refusal[matched & zero[u] & (refusal == None)] = f"no follow-through credit is given from {u} = 0"  # noqa: E711
+        trivial = matched & (recomputed == 0.0) & (reference != 0.0) & (refusal == None)  # noqa: E711
+        refusal[trivial] = "no follow-through credit is given for a result of exactly 0"
+        low, high = domain
+        outside = matched & ((recomputed < low) | (recomputed > high)) & (refusal == None)  # noqa: E711
+        refusal[outside] = f"the result is outside the range this quantity can take ({low:g} to {high:g})"
+    credited = matched & (refusal == None)  # noqa: E711
+    verdict[credited] = Verdict.FOLLOW_THROUGH
+
+    slip = np.full(n, None, dtype=object)
+    remaining = open_ & ~matched
+    for name, values in slip_values.items():
+        if not remaining.any():
+            break
+        hit = remaining & ~within(values, reference, allowed) & within(given, values, tolerances.allowed(qid, values))
+        slip[hit] = name
+        recomputed[hit] = values[hit]
+        verdict[hit] = Verdict.SLIP
+        remaining &= ~hit
+    upstream_lists = [()] * n
+    for i in np.flatnonzero(matched).tolist():
+        upstream_lists[i] = tuple(u for u in upstream if off[u][i])
+    recomputed_list = [None if v != v else v for v in recomputed.tolist()]  # NaN -> None
+    return _Judged(list(verdict), recomputed_list, list(slip), list(refusal), upstream_lists)
+
+
+def _outcome(assignment: Assignment, question: Question, answer: Answer | None, judged: _Judged, row: int,
+             reference: float, allowed: float) -> Outcome:
+    verdict = judged.verdict[row]
+    points = question.points
+    extra = {"recomputed": judged.recomputed[row], "upstream": judged.upstream[row]}
+    if verdict is Verdict.CORRECT:
+        share, message = 1.0, "correct"
+    elif verdict is Verdict.MISSING:
+        share, message = 0.0, "no answer given"
+    elif verdict is Verdict.UNREADABLE:
+        share, message = 0.0, f"could not read {answer.raw!r} ({answer.source}) as a number"
+    elif verdict is Verdict.FOLLOW_THROUGH:
+        share = assignment.follow_through
+        message = (f"follow-through: right when computed from your own {', '.join(judged.upstream[row])}; "
+                   f"the first wrong step is where to look")
+    elif verdict is Verdict.SLIP:
+        slip = assignment.graph.slip(judged.slip[row])
+        share, message = assignment.slip, f"a known slip: {slip.description}"
+        extra["slip"] = slip.name
+    elif judged.refusal[row]:
+        share, message = 0.0, f"consistent with your earlier answers, but {judged.refusal[row]}"
+    elif not shows_precision(question.tolerance, answer.raw):
+        share, message = 0.0, f"write the answer to {question.tolerance.describe()}"
+    else:
+        node = assignment.graph.question_nodes[question.id]
+        share, message = 0.0, _hint(float(answer.value), reference, allowed, node.label)
+    return Outcome(question.id, verdict, points * share, points, answer, reference, allowed, message, **extra)
+
+
+def _hint(given: float, reference: float, allowed: float, label: str) -> str:
+    """A nudge that does not give the answer away."""
+    formula = f" (check {label})" if label else ""
+    if reference != 0 and abs(given + reference) <= allowed:
+        return "not right: the size looks right but the sign is not"
+    if reference != 0 and given != 0:
+        ratio = abs(given / reference)
+        for power in (10.0, 100.0, 1000.0):
+            if abs(ratio * power - 1) < 0.01 or abs(ratio / power - 1) < 0.01:
+                return "not right: the digits look right, check the decimal point"
+    if reference != 0 and abs(given - reference) <= 0.05 * abs(reference):
+        return f"close, but outside the tolerance: carry more digits through the earlier steps{formula}"
+    return f"not right{formula}"

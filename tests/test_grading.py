@@ -1,0 +1,149 @@
+"""Grading one class at a time, from plain values: no files involved."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from grader.assignment import load_assignment
+from grader.engine.variants import default_variant, draw_variants
+from grader.grading import Verdict, grade_class
+from grader.key import compute_key
+from grader.submissions.records import Answer, Source, Submission
+
+ASSIGNMENT = load_assignment("answer_keys/practice09.yaml")
+GRAPH = ASSIGNMENT.graph
+QUESTIONS = [q.id for q in ASSIGNMENT.numeric_questions]
+
+
+def submission(student_id: str, values: dict[str, object]) -> Submission:
+    answers = {}
+    for qid, value in values.items():
+        raw = value if isinstance(value, str) else repr(float(value))
+        number = None if isinstance(value, str) else float(value)
+        problem = f"could not read {raw!r} as a number" if isinstance(value, str) and raw.strip() else None
+        answers[qid] = Answer(qid, raw, number, problem if isinstance(value, str) else None, Source("test.yaml"))
+    return Submission(student_id, "test.yaml", answers)
+
+
+def rounded_chain(params, decimals=4, overrides=None, slip=None):
+    """What a student who rounds every intermediate value before using it writes down."""
+    overrides = overrides or {}
+    replaced = slip.formulas if slip else {}
+    values = {name: np.asarray(params[name], dtype=float) for name in GRAPH.parameters}
+    for node in GRAPH.nodes:
+        formula = replaced.get(node.name, node.formula)
+        value = np.round(formula.fn(*(values[i] for i in formula.inputs)), decimals)
+        values[node.name] = overrides.get(node.name, value)
+    return values
+
+
+def class_of(variants, chain):
+    nodes = GRAPH.question_nodes
+    return [
+        submission(str(variants.student_ids[i]), {q: chain[nodes[q].name][i] for q in QUESTIONS})
+        for i in range(len(variants))
+    ]
+
+
+def verdicts(graded):
+    return {o.question: o.verdict for o in graded.outcomes}
+
+
+def test_exact_answers_on_the_default_variant_get_full_marks():
+    variants = default_variant(ASSIGNMENT, "A1")
+    key = compute_key(ASSIGNMENT, variants)
+    graded = grade_class(ASSIGNMENT, key, [submission("A1", key.answers(0))])[0]
+    assert set(verdicts(graded).values()) == {Verdict.CORRECT}
+    assert graded.total == graded.max_total == len(QUESTIONS)
+
+
+def test_rounding_every_step_to_4_decimals_gets_full_marks_on_2000_variants():
+    variants = draw_variants(ASSIGNMENT, [f"R{i:05d}" for i in range(2000)])
+    key = compute_key(ASSIGNMENT, variants)
+    graded = grade_class(ASSIGNMENT, key, class_of(variants, rounded_chain(variants.columns)))
+    lost = [(g.student_id, o.question, o.answer.raw, o.expected, o.allowed)
+            for g in graded for o in g.outcomes if o.verdict is not Verdict.CORRECT]
+    assert lost == []
+
+
+@pytest.mark.parametrize("factor", [1.05, 0.95])
+def test_five_percent_off_gets_nothing_where_the_answer_is_at_least_0_01(factor):
+    variants = draw_variants(ASSIGNMENT, [f"F{i:04d}" for i in range(300)])
+    key = compute_key(ASSIGNMENT, variants)
+    for qid in QUESTIONS:
+        reference = key.answer(qid)
+        subs = []
+        for i in range(len(variants)):
+            answers = key.answers(i)
+            answers[qid] = reference[i] * factor
+            subs.append(submission(str(i), answers))
+        graded = grade_class(ASSIGNMENT, key, subs)
+        for i, g in enumerate(graded):
+            if abs(reference[i]) >= 0.01:
+                outcome = g.outcome(qid)
+                assert outcome.points == 0, (qid, i, outcome)
+
+
+def test_a_wrong_s1_earns_follow_through_all_the_way_down():
+    variants = draw_variants(ASSIGNMENT, ["C1"])
+    key = compute_key(ASSIGNMENT, variants)
+    wrong_s1 = key.answer("s1") + 0.3
+    chain = rounded_chain(variants.columns, overrides={"s1": wrong_s1})
+    graded = grade_class(ASSIGNMENT, key, class_of(variants, chain))[0]
+    found = verdicts(graded)
+    assert found["s1"] is Verdict.WRONG
+    for qid in ("a1", "s3", "s4", "a3", "a4", "y_hat", "E", "dE_dw5", "dE_dw1"):
+        assert found[qid] is Verdict.FOLLOW_THROUGH, (qid, graded.outcome(qid))
+    assert all(o.points == 1.0 for o in graded.outcomes if o.question != "s1")
+    assert "follow-through" in graded.outcome("a1").message
+    assert "s1" in graded.outcome("a1").message
+    assert graded.total == graded.max_total - 1  # only the first wrong step costs
+
+
+def test_follow_through_is_not_given_from_an_upstream_zero():
+    variants = draw_variants(ASSIGNMENT, ["Z1"])
+    key = compute_key(ASSIGNMENT, variants)
+    answers = key.answers(0)
+    answers["s1"] = 0.0
+    answers["a1"] = 0.5  # sigma(0): right from the student's own s1, but trivially so
+    graded = grade_class(ASSIGNMENT, key, [submission("Z1", answers)])[0]
+    assert graded.outcome("a1").verdict is Verdict.WRONG
+    assert "s1 = 0" in graded.outcome("a1").message
+
+
+@pytest.mark.parametrize("slip", [s.name for s in GRAPH.slips])
+def test_each_slip_is_recognised_and_named(slip):
+    variants = default_variant(ASSIGNMENT, "S1")
+    key = compute_key(ASSIGNMENT, variants)
+    chain = rounded_chain(variants.columns, slip=GRAPH.slip(slip))
+    graded = grade_class(ASSIGNMENT, key, class_of(variants, chain))[0]
+    named = [o for o in graded.outcomes if o.verdict is Verdict.SLIP]
+    assert named, verdicts(graded)
+    assert all(o.slip == slip for o in named), [(o.question, o.slip) for o in named]
+    assert GRAPH.slip(slip).description in named[0].message
+    assert all(o.points == 0 for o in named)  # a slip earns nothing by default
+
+
+def test_unreadable_and_missing_answers_are_told_apart():
+    variants = default_variant(ASSIGNMENT, "U1")
+    key = compute_key(ASSIGNMENT, variants)
+    answers = key.answers(0)
+    answers["s1"] = "n/a"
+    del answers["s2"]
+    graded = grade_class(ASSIGNMENT, key, [submission("U1", answers)])[0]
+    assert graded.outcome("s1").verdict is Verdict.UNREADABLE
+    assert "'n/a'" in graded.outcome("s1").message
+    assert graded.outcome("s2").verdict is Verdict.MISSING
+    assert graded.outcome("a1").verdict is Verdict.CORRECT
+
+
+def test_a_sign_error_gets_a_hint_without_the_answer():
+    variants = default_variant(ASSIGNMENT, "H1")
+    key = compute_key(ASSIGNMENT, variants)
+    answers = key.answers(0)
+    answers["s3"] = -answers["s3"]
+    graded = grade_class(ASSIGNMENT, key, [submission("H1", answers)])[0]
+    outcome = graded.outcome("s3")
+    assert outcome.verdict is Verdict.WRONG and "sign" in outcome.message
+    assert f"{abs(outcome.expected):.4f}" not in outcome.message
