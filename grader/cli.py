@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from grader.commands.variants import variants
 
             done = variants(assignment=args.assignment, roster=args.roster, out=args.out, secret=secret)
-            renamed = f"; {len(done.renamed)} ids made safe as folder names" if done.renamed else ""
+            renamed = f"; {len(done.renamed)} id(s) made safe as folder names" if done.renamed else ""
             print(f"grader: {done.students} students (ids from roster column '{done.id_column}'): "
                   f"handouts and templates in {done.out / 'students'}, key in {done.key_csv} and "
                   f"{done.key_xlsx}{renamed}")

@@ -63,14 +63,14 @@ def load_roster(path: str | Path) -> Roster:
         raise ConfigError(file, "(header)", "a header row with a student_id column")
     header = [h.strip() for h in rows[0]]
     lowered = [h.lower() for h in header]
-    id_at = next((lowered.index(c) for c in ID_COLUMNS if c in lowered), None)
+    id_at = _id_column(lowered, rows[1:])
     if id_at is None:
         raise ConfigError(file, "(header)", f"a student id column ({', '.join(ID_COLUMNS[:6])}, ...); got {', '.join(header)}")
     name_at = _columns(lowered, NAME_COLUMNS)[:1] or (_columns(lowered, FIRST_NAME_COLUMNS)[:1] + _columns(lowered, LAST_NAME_COLUMNS)[:1])
     entries: list[RosterEntry] = []
     seen: dict[str, int] = {}
     for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
+        if not any(cell.strip() for cell in row) or _canvas_points_row(row, id_at):
             continue
         student_id = row[id_at].strip() if id_at < len(row) else ""
         if not student_id:
@@ -81,6 +81,20 @@ def load_roster(path: str | Path) -> Roster:
         name = " ".join(row[i].strip() for i in name_at if i < len(row) and row[i].strip())
         entries.append(RosterEntry(student_id, name, line))
     return Roster(file, tuple(entries), header[id_at], tuple(header[i] for i in name_at))
+
+
+def _id_column(lowered: list[str], rows: list[list[str]]) -> int | None:
+    """The first id column (in ``ID_COLUMNS`` order) that holds an id on some row: an export's
+    "ID number" column is often left empty, and then "Email address" names the students."""
+    present = [lowered.index(c) for c in ID_COLUMNS if c in lowered]
+    filled = [at for at in present if any(at < len(row) and row[at].strip() for row in rows)]
+    return (filled or present or [None])[0]
+
+
+def _canvas_points_row(row: list[str], id_at: int) -> bool:
+    """Canvas's gradebook export puts a "Points Possible" row (with no id) under the header."""
+    no_id = id_at >= len(row) or not row[id_at].strip()
+    return no_id and any(cell.strip() == "Points Possible" for cell in row[:2])
 
 
 def _columns(lowered: list[str], names: tuple[str, ...]) -> list[int]:

@@ -14,7 +14,8 @@ from grader.grading import grade_class
 from grader.key import compute_key, params_mismatch
 from grader.overrides import load_overrides
 from grader.report.feedback import feedback_html, feedback_markdown
-from grader.report.files import safe_filename, write_atomic
+from grader.filenames import student_stems
+from grader.report.files import write_atomic
 from grader.report.gradebook_csv import files_csv, gradebook_csv
 from grader.report.stats import ClassSummary, class_summary, stats_csv
 from grader.report.workbook import gradebook_xlsx
@@ -98,12 +99,9 @@ def _write(out: Path, gradebook: Gradebook, progress: Progress | None) -> None:
     write_atomic(out / "files.csv", files_csv(gradebook))
     write_atomic(out / "stats.csv", stats_csv(gradebook))
     graded_rows = [row for row in gradebook.rows if row.graded is not None]
-    used: set[str] = set()
+    stems = student_stems([row.student_id for row in graded_rows])
     for done, row in enumerate(graded_rows, start=1):
-        name = safe_filename(row.student_id)
-        while name.lower() in used:  # two ids that differ only in unsafe characters or case
-            name += "_"
-        used.add(name.lower())
+        name = stems[row.student_id]
         for folder, instructor in ((out / "feedback", False), (out / "feedback" / "instructor", True)):
             args = (assignment, row.graded, row.total, row.max_total)
             write_atomic(folder / f"{name}.md", feedback_markdown(*args, instructor=instructor))

@@ -9,7 +9,10 @@ from pathlib import Path
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
+# mkstemp makes owner-only files; outputs get the permissions an ordinary open() would give.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+_MODE = 0o666 & ~_UMASK
 
 
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
@@ -21,6 +24,7 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
+        os.chmod(temporary, _MODE)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -34,8 +38,3 @@ def safe_cell(text: str) -> str:
         return "'" + text
     return text
 
-
-def safe_filename(student_id: str) -> str:
-    """A file name made from an untrusted student id: never a path, never hidden, never empty."""
-    name = _UNSAFE_NAME.sub("_", student_id.strip())[:100].lstrip(".")
-    return name or "_"

@@ -1,0 +1,148 @@
+"""Filled templates: a student types 4-decimal answers into each format's blank template.
+
+``fill_templates`` does what a student does: it types ``round(value, 4)`` for every numeric
+question and a sentence for every free-text one, touching nothing else. The filled files must
+read back (with the submission readers, once they exist) to every answer as written. The lead
+adds the assertion that they grade to full marks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from grader.assignment import load_assignment
+from grader.commands.variants import variants
+from grader.engine.variants import draw_variants
+from grader.key import compute_key
+
+ASSIGNMENT = Path(__file__).resolve().parents[2] / "answer_keys" / "practice09.yaml"
+STUDENTS = ("B12345", "00123", "S-77")
+FORMATS = ("yaml", "csv", "xlsx")
+
+
+def four_decimal_answers(sheet, ids, secret=None) -> dict[str, dict[str, float | str]]:
+    """Student id -> question id -> what a careful student writes: 4-decimal numbers, a sentence."""
+    key = compute_key(sheet, draw_variants(sheet, ids, secret))
+    answers = {}
+    for row, sid in enumerate(ids):
+        numbers = {qid: round(value, 4) for qid, value in key.answers(row).items()}
+        words = {q.id: f"My answer to {q.id}: it depends, see page 2." for q in sheet.text_questions}
+        answers[sid] = {q.id: numbers.get(q.id, words.get(q.id)) for q in sheet.questions}
+    return answers
+
+
+def fill_templates(folder: Path, stem: str, answers: dict[str, float | str], into: Path) -> dict[str, Path]:
+    """Copies of the three blank templates in ``folder`` with ``answers`` typed in; format -> path."""
+    into.mkdir(parents=True, exist_ok=True)
+    return {
+        "yaml": _fill_yaml(folder / f"{stem}_practice09.yaml", answers, into),
+        "csv": _fill_csv(folder / f"{stem}_practice09.csv", answers, into),
+        "xlsx": _fill_xlsx(folder / f"{stem}_practice09.xlsx", answers, into),
+    }
+
+
+def _typed(value: float | str) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def _fill_yaml(blank: Path, answers, into: Path) -> Path:
+    lines = []
+    for line in blank.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^  (\w+):(\s+)#", line)
+        if match and match.group(1) in answers:
+            value = answers[match.group(1)]
+            typed = _typed(value) if isinstance(value, float) else json.dumps(value)  # quoted: it holds a colon
+            line = line.replace(f"{match.group(1)}:", f"{match.group(1)}: {typed}", 1)
+        lines.append(line)
+    path = into / blank.name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _fill_csv(blank: Path, answers, into: Path) -> Path:
+    rows = list(csv.reader(io.StringIO(blank.read_text(encoding="utf-8-sig"))))
+    for row in rows[1:]:
+        if row[0] in answers:
+            row[1] = _typed(answers[row[0]])
+    path = into / blank.name
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+        csv.writer(stream, lineterminator="\r\n").writerows(rows)
+    return path
+
+
+def _fill_xlsx(blank: Path, answers, into: Path) -> Path:
+    book = openpyxl.load_workbook(blank)
+    sheet = book["answers"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value in answers:
+            row[1].value = answers[row[0].value]
+    path = into / blank.name
+    book.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def class_folder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("variants")
+    roster = out / "roster.csv"
+    roster.write_text("student_id\n" + "\n".join(STUDENTS) + "\n", encoding="utf-8")
+    variants(assignment=ASSIGNMENT, roster=roster, out=out / "out")
+    return out
+
+
+@pytest.fixture(scope="module")
+def filled(class_folder):
+    sheet = load_assignment(ASSIGNMENT)
+    expected = four_decimal_answers(sheet, STUDENTS)
+    paths = {
+        sid: fill_templates(class_folder / "out" / "students" / sid, sid, expected[sid], class_folder / "filled" / sid)
+        for sid in STUDENTS
+    }
+    return sheet, expected, paths
+
+
+@pytest.mark.parametrize("sid", STUDENTS)
+def test_filling_changes_only_the_answers(filled, sid):
+    sheet, expected, paths = filled
+    document = yaml.safe_load(paths[sid]["yaml"].read_text(encoding="utf-8"))
+    assert document["student_id"] == sid
+    assert {q: (round(v, 4) if isinstance(v, float) else v) for q, v in document["answers"].items()} == expected[sid]
+    rows = list(csv.reader(io.StringIO(paths[sid]["csv"].read_text(encoding="utf-8-sig"))))
+    typed = {r[0]: r[1] for r in rows[1:]}
+    assert typed["student_id"] == sid
+    assert all(typed[q] == _typed(v) for q, v in expected[sid].items())
+    book = openpyxl.load_workbook(paths[sid]["xlsx"])
+    cells = {r[0].value: r[1].value for r in book["answers"].iter_rows(min_row=2)}
+    assert cells["student_id"] == sid
+    assert all(cells[q] == v for q, v in expected[sid].items())
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("sid", STUDENTS)
+def test_the_submission_readers_read_back_every_answer(filled, sid, fmt):
+    submissions = pytest.importorskip("grader.submissions")
+    read_file = getattr(submissions, "read_file", None)
+    if read_file is None:
+        pytest.skip("grader.submissions.read_file is not written yet")
+    sheet, expected, paths = filled
+    questions = submissions.QuestionSet(numeric=tuple(q.id for q in sheet.numeric_questions),
+                                        text=tuple(q.id for q in sheet.text_questions))
+    items = read_file(paths[sid][fmt], questions)
+    assert len(items) == 1, items
+    submission = items[0]
+    assert getattr(submission, "student_id", None) == sid, submission
+    for question in sheet.questions:
+        answer = submission.answers[question.id]
+        if question.numeric:
+            assert answer.problem is None and answer.value == pytest.approx(expected[sid][question.id], abs=1e-12)
+        else:
+            assert answer.raw.strip() == expected[sid][question.id]
+    # The lead adds: grading ``submission`` against the student's key gives full marks.
