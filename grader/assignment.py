@@ -21,6 +21,7 @@ from grader.errors import ConfigError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_ASSIGNMENT_BYTES = 1_000_000
+MAX_GRID_VALUES = 100_000
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,8 @@ def _grid(fields: _Fields) -> tuple[float, ...]:
         raise fields.fail("step", f"a positive step with min <= max, got min={low} max={high} step={step}")
     excluded = {round(float(v), 12) for v in fields.get("exclude", list, "a list of numbers", [])}
     count = int(round((high - low) / step)) + 1
+    if count > MAX_GRID_VALUES:
+        raise fields.fail("step", f"a grid of at most {MAX_GRID_VALUES} values, got {count} (min={low} max={high} step={step})")
     values = tuple(round(low + i * step, 10) for i in range(count))
     return tuple(v for v in values if round(v, 12) not in excluded)
 

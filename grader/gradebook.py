@@ -68,7 +68,8 @@ def build_gradebook(
         files.append(FileFate(item.submission.file, item.student_id, "graded"))
     for rejection in batch.rejections:
         student = rejection.student_id or Path(rejection.file).stem
-        rejected.setdefault(student, []).append(f"{rejection.file}: {rejection.reason}")
+        named = rejection.reason if rejection.file in rejection.reason else f"{rejection.file}: {rejection.reason}"
+        rejected.setdefault(student, []).append(named)
         files.append(FileFate(rejection.file, student, "rejected", rejection.reason))
     for old in batch.superseded:
         files.append(FileFate(old.file, old.student_id, "superseded", f"a newer file counts: {old.by}"))

@@ -220,8 +220,8 @@ def _outcome(assignment: Assignment, question: Question, answer: Answer | None, 
         share, message = 0.0, f"could not read {answer.raw!r} ({answer.source}) as a number"
     elif verdict is Verdict.FOLLOW_THROUGH:
         share = assignment.follow_through
-        message = (f"follow-through: right when computed from your own {', '.join(judged.upstream[row])}; "
-                   f"the first wrong step is where to look")
+        message = (f"follow-through: right when computed from your own {', '.join(judged.upstream[row])}, "
+                   f"so it counts; the mistake is in an earlier step")
     elif verdict is Verdict.SLIP:
         slip = assignment.graph.slip(judged.slip[row])
         share, message = assignment.slip, f"a known slip: {slip.description}"

@@ -84,34 +84,49 @@ def _table_from_values(assignment: "Assignment", student_ids: list, rows: list[M
 
 
 def draw_variants(assignment: "Assignment", student_ids: Sequence[str], secret: str | None = None) -> VariantTable:
-    """Each student's own variant, all at once; the same inputs give the same numbers anywhere."""
+    """Each student's own variant, all at once; the same inputs give the same numbers anywhere.
+
+    Pinned parameters (the assignment's ``students`` section) go on top of the variant the
+    student would have had; only if that breaks a constraint is the rest drawn afresh.
+    """
     ids = tuple(str(s) for s in student_ids)
     n = len(ids)
     stream = _DrawStream(assignment, ids, secret)
     attempts = np.zeros(n, dtype=np.int64)
     everyone = np.arange(n, dtype=np.intp)
     columns = stream.columns(everyone, attempts)
-    pinned_rows = _pin(assignment, ids, columns, everyone)
-    fully_pinned = {i for i, names in pinned_rows.items() if len(names) == len(assignment.parameters)}
-    pending = np.array([i for i in range(n) if i not in fully_pinned], dtype=np.intp)
+    _search(assignment, stream, columns, attempts, everyone, ids, pinned=False)
+    pins = {i: assignment.students[sid].params for i, sid in enumerate(ids)
+            if sid in assignment.students and assignment.students[sid].params}
+    if pins:
+        rows = np.array(sorted(pins), dtype=np.intp)
+        _pin(assignment, ids, columns, rows)
+        partly = np.array([i for i in rows if len(pins[i]) < len(assignment.parameters)], dtype=np.intp)
+        _search(assignment, stream, columns, attempts, partly, ids, pinned=True)
+    return VariantTable(ids, columns, attempts)
+
+
+def _search(assignment: "Assignment", stream: "_DrawStream", columns: dict[str, np.ndarray], attempts: np.ndarray,
+            pending: np.ndarray, ids: tuple[str, ...], pinned: bool) -> None:
+    """Re-draw the ``pending`` rows, in place, until each passes every constraint."""
     for _ in range(assignment.constraints.max_attempts):
         if pending.size == 0:
-            break
+            return
         subset = {name: column[pending] for name, column in columns.items()}
         pending = pending[~acceptable(assignment, subset)]
         if pending.size == 0:
-            break
+            return
         attempts[pending] += 1
         redrawn = stream.columns(pending, attempts[pending])
         for name, column in columns.items():
             column[pending] = redrawn[name]
-        _pin(assignment, [ids[i] for i in pending], columns, pending)
+        if pinned:
+            _pin(assignment, ids, columns, pending)
     if pending.size:
         raise VariantError(
             f"no valid variant for student {ids[pending[0]]} after "
             f"{assignment.constraints.max_attempts} draws; pin its parameters or relax the constraints"
         )
-    return VariantTable(ids, columns, attempts)
 
 
 class _DrawStream:
@@ -157,21 +172,15 @@ def _numeric_values(assignment: "Assignment", name: str, values: tuple) -> np.nd
     return np.array([names.index(v) for v in values], dtype=float)
 
 
-def _pin(assignment: "Assignment", ids: Sequence[str], columns: dict[str, np.ndarray], rows: np.ndarray) -> dict:
-    """Apply pinned parameters in place (``ids[k]`` sits at ``rows[k]``); returns row -> names pinned."""
-    pinned: dict[int, set] = {}
-    if not assignment.students:
-        return pinned
-    for k, sid in enumerate(ids):
-        adjustment = assignment.students.get(sid)
-        if adjustment is None or not adjustment.params:
+def _pin(assignment: "Assignment", ids: Sequence[str], columns: dict[str, np.ndarray], rows: np.ndarray) -> None:
+    """Apply the pinned parameters of the students at ``rows``, in place."""
+    for row in rows.tolist():
+        adjustment = assignment.students.get(ids[row])
+        if adjustment is None:
             continue
-        row = int(rows[k])
         for name, value in adjustment.params.items():
             names = assignment.sheet.categories.get(name)
             columns[name][row] = names.index(value) if names else float(value)
-        pinned[row] = set(adjustment.params)
-    return pinned
 
 
 def acceptable(assignment: "Assignment", params: Mapping[str, np.ndarray]) -> np.ndarray:

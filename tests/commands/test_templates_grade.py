@@ -2,8 +2,7 @@
 
 ``fill_templates`` does what a student does: it types ``round(value, 4)`` for every numeric
 question and a sentence for every free-text one, touching nothing else. The filled files must
-read back (with the submission readers, once they exist) to every answer as written. The lead
-adds the assertion that they grade to full marks.
+read back to every answer as written, and grade to full marks.
 """
 
 from __future__ import annotations
@@ -21,7 +20,10 @@ import yaml
 from grader.assignment import load_assignment
 from grader.commands.variants import variants
 from grader.engine.variants import draw_variants
+from grader.cli import main
+from grader.grading import Verdict, grade_class
 from grader.key import compute_key
+from grader.submissions import QuestionSet, read_file
 
 ASSIGNMENT = Path(__file__).resolve().parents[2] / "answer_keys" / "practice09.yaml"
 STUDENTS = ("B12345", "00123", "S-77")
@@ -127,14 +129,10 @@ def test_filling_changes_only_the_answers(filled, sid):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("sid", STUDENTS)
-def test_the_submission_readers_read_back_every_answer(filled, sid, fmt):
-    submissions = pytest.importorskip("grader.submissions")
-    read_file = getattr(submissions, "read_file", None)
-    if read_file is None:
-        pytest.skip("grader.submissions.read_file is not written yet")
+def test_a_filled_template_reads_back_and_grades_to_full_marks(filled, sid, fmt):
     sheet, expected, paths = filled
-    questions = submissions.QuestionSet(numeric=tuple(q.id for q in sheet.numeric_questions),
-                                        text=tuple(q.id for q in sheet.text_questions))
+    questions = QuestionSet(numeric=tuple(q.id for q in sheet.numeric_questions),
+                            text=tuple(q.id for q in sheet.text_questions))
     items = read_file(paths[sid][fmt], questions)
     assert len(items) == 1, items
     submission = items[0]
@@ -145,4 +143,16 @@ def test_the_submission_readers_read_back_every_answer(filled, sid, fmt):
             assert answer.problem is None and answer.value == pytest.approx(expected[sid][question.id], abs=1e-12)
         else:
             assert answer.raw.strip() == expected[sid][question.id]
-    # The lead adds: grading ``submission`` against the student's key gives full marks.
+    graded = grade_class(sheet, compute_key(sheet, draw_variants(sheet, [sid])), [submission])[0]
+    assert [o.question for o in graded.outcomes if o.verdict is not Verdict.CORRECT] == []
+    assert graded.total == graded.max_total
+    assert not graded.notes  # the template's parameters are the student's own
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_self_check_of_a_filled_template_is_all_correct_and_reveals_nothing(filled, fmt, capsys):
+    sheet, expected, paths = filled
+    assert main(["check", str(ASSIGNMENT), str(paths["S-77"][fmt])]) == 0
+    printed = capsys.readouterr().out
+    assert "29 of 29 points" in printed
+    assert "wrong" not in printed and "expected" not in printed
