@@ -15,15 +15,19 @@ FORMATS = ("json", "csv", "yaml")
 
 
 def key_table(key: Key) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows: student id, every parameter (flat), every reference answer."""
+    """Header and rows: student id, every parameter (flat), every reference answer.
+
+    Built column by column from the key's arrays: one ``tolist`` per column, not a lookup per cell.
+    """
     assignment = key.assignment
+    columns: list[list[Any]] = [[sid or "" for sid in key.variants.student_ids]]
+    for spec in assignment.parameters:
+        values = key.variants.columns[spec.name].tolist()
+        names = assignment.sheet.categories.get(spec.name)
+        columns.append([names[int(v)] for v in values] if names else values)
+    columns += [key.answer(q.id).tolist() for q in assignment.numeric_questions]
     header = ["student_id", *(p.name for p in assignment.parameters), *(q.id for q in assignment.numeric_questions)]
-    rows = []
-    for row in range(len(key)):
-        params = key.params(row)
-        answers = key.answers(row)
-        rows.append([key.variants.student_ids[row] or "", *params.values(), *answers.values()])
-    return header, rows
+    return header, [list(row) for row in zip(*columns)]
 
 
 def render_key(key: Key, fmt: str, many: bool) -> str:
