@@ -91,7 +91,7 @@ def build_gradebook(
     rows = []
     for student_id in order:
         item = by_student.get(student_id)
-        automatic = {o.question: o.points for o in item.outcomes} if item else {}
+        automatic = {o.question: o.points for o in (*item.outcomes, *item.keyword_outcomes)} if item else {}
         points = dict(automatic)
         own_overrides = tuple(by_override.get(student_id, ()))
         for override in own_overrides:

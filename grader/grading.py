@@ -56,6 +56,7 @@ class GradedSubmission:
     outcomes: tuple[Outcome, ...]
     free_text: Mapping[str, Answer]
     notes: tuple[str, ...] = ()
+    keyword_outcomes: tuple[Outcome, ...] = ()  # free-text questions the assignment gives keywords for
 
     @property
     def student_id(self) -> str:
@@ -63,11 +64,11 @@ class GradedSubmission:
 
     @property
     def total(self) -> float:
-        return sum(o.points for o in self.outcomes)
+        return sum(o.points for o in (*self.outcomes, *self.keyword_outcomes))
 
     @property
     def max_total(self) -> float:
-        return sum(o.max_points for o in self.outcomes)
+        return sum(o.max_points for o in (*self.outcomes, *self.keyword_outcomes))
 
     def outcome(self, question_id: str) -> Outcome:
         return next(o for o in self.outcomes if o.question == question_id)
@@ -138,7 +139,8 @@ def grade_class(
             for q in questions
         )
         free_text = {qid: submission.answers[qid] for qid in text_ids if qid in submission.answers}
-        graded.append(GradedSubmission(submission, outcomes, free_text, notes[row] if notes else ()))
+        keyworded = tuple(_keywords_outcome(q, free_text.get(q.id)) for q in assignment.text_questions if q.keywords)
+        graded.append(GradedSubmission(submission, outcomes, free_text, notes[row] if notes else (), keyworded))
     return graded
 
 
@@ -234,6 +236,19 @@ def _outcome(assignment: Assignment, question: Question, answer: Answer | None, 
         node = assignment.graph.question_nodes[question.id]
         share, message = 0.0, _hint(float(answer.value), reference, allowed, node.label)
     return Outcome(question.id, verdict, points * share, points, answer, reference, allowed, message, **extra)
+
+
+def _keywords_outcome(question: Question, answer: Answer | None) -> Outcome:
+    """A free-text answer scored by the share of the assignment's keywords it contains."""
+    text = answer.raw.casefold() if answer else ""
+    if not text.strip():
+        return Outcome(question.id, Verdict.MISSING, 0.0, question.points, answer, float("nan"), 0.0,
+                       "no answer given")
+    found = [k for k in question.keywords if k.casefold() in text]
+    share = len(found) / len(question.keywords)
+    verdict = Verdict.CORRECT if share == 1 else Verdict.WRONG
+    message = f"{len(found)} of {len(question.keywords)} key ideas found; a person may still adjust the points"
+    return Outcome(question.id, verdict, question.points * share, question.points, answer, float("nan"), 0.0, message)
 
 
 def _hint(given: float, reference: float, allowed: float, label: str) -> str:

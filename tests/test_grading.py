@@ -147,3 +147,38 @@ def test_a_sign_error_gets_a_hint_without_the_answer():
     outcome = graded.outcome("s3")
     assert outcome.verdict is Verdict.WRONG and "sign" in outcome.message
     assert f"{abs(outcome.expected):.4f}" not in outcome.message
+
+
+def test_free_text_scores_only_where_the_assignment_gives_keywords(tmp_path):
+    text = open("answer_keys/practice09.yaml", encoding="utf-8").read().replace(
+        '{id: q1b_i, kind: text,', '{id: q1b_i, kind: text, points: 1, keywords: [gradient, descent],')
+    path = tmp_path / "a.yaml"
+    path.write_text(text, encoding="utf-8")
+    from grader.assignment import load_assignment as load
+
+    sheet = load(path)
+    variants = default_variant(sheet, "K1")
+    key = compute_key(sheet, variants)
+    answers = {q: round(v, 4) for q, v in key.answers(0).items()}
+    sub = submission("K1", answers)
+    words = {**sub.answers, "q1b_i": Answer("q1b_i", "Gradient descent!", None, None, Source("t")),
+             "q1a_vi": Answer("q1a_vi", "yes", None, None, Source("t"))}
+    graded = grade_class(sheet, key, [Submission("K1", "t", words)])[0]
+    assert [o.question for o in graded.keyword_outcomes] == ["q1b_i"]  # q1a_vi has no keywords: a person grades it
+    assert graded.total == graded.max_total == len(QUESTIONS) + 1
+    half = {**words, "q1b_i": Answer("q1b_i", "descent", None, None, Source("t"))}
+    assert grade_class(sheet, key, [Submission("K1", "t", half)])[0].total == len(QUESTIONS) + 0.5
+
+
+def test_no_follow_through_for_a_trivial_result_from_a_convenient_upstream_value():
+    variants = draw_variants(ASSIGNMENT, ["T1"])
+    key = compute_key(ASSIGNMENT, variants)
+    answers = key.answers(0)
+    answers["y_hat"] = float(variants.columns["y"][0])  # "the network already outputs y"
+    answers["E"] = 0.0
+    answers["dE_dw13"] = 0.0
+    graded = grade_class(ASSIGNMENT, key, [submission("T1", answers)])[0]
+    for qid in ("E", "dE_dw13"):
+        outcome = graded.outcome(qid)
+        assert outcome.verdict is Verdict.WRONG and outcome.points == 0, outcome
+        assert "exactly 0" in outcome.message

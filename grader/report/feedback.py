@@ -96,11 +96,25 @@ def feedback_markdown(assignment: Assignment, graded: GradedSubmission, total: f
     return "\n".join(out) + "\n"
 
 
-def _free_text_markdown(assignment: Assignment, graded: GradedSubmission) -> list[str]:
-    out = ["## Written answers (graded by a person)", ""]
+def _free_text_items(assignment: Assignment, graded: GradedSubmission) -> list[tuple[str, str, str, str]]:
+    """(question, prompt, answer as written, keyword note) for each free-text question."""
+    scored = {o.question: o for o in graded.keyword_outcomes}
+    items = []
     for question in assignment.text_questions:
         answer = graded.free_text.get(question.id)
-        out += [f"**{question.id}** — {_md(question.prompt)}", "", f"> {_md(answer.raw) if answer and answer.raw else '(no answer)'}", ""]
+        raw = answer.raw if answer and answer.raw.strip() else "(no answer)"
+        outcome = scored.get(question.id)
+        note = f"{points_text(outcome.points)}/{points_text(outcome.max_points)}: {outcome.message}" if outcome else ""
+        items.append((question.id, question.prompt, raw, note))
+    return items
+
+
+def _free_text_markdown(assignment: Assignment, graded: GradedSubmission) -> list[str]:
+    out = ["## Written answers (graded by a person)", ""]
+    for qid, prompt, raw, note in _free_text_items(assignment, graded):
+        out += [f"**{qid}** — {_md(prompt)}", "", f"> {_md(raw)}", ""]
+        if note:
+            out += [f"*{_md(note)}*", ""]
     return out
 
 
@@ -139,9 +153,9 @@ def feedback_html(assignment: Assignment, graded: GradedSubmission, total: float
     legend = "".join(f'<span style="background:{COLOUR[v]}">{MARK[v]} {v.value}</span>' for v in Verdict)
     notes_html = "".join(f'<p class="note">{esc(n)}</p>' for n in (*graded.submission.notes, *graded.notes))
     free = "".join(
-        f"<h3>{esc(q.id)}</h3><p><small>{esc(q.prompt)}</small></p>"
-        f"<blockquote>{esc(graded.free_text[q.id].raw) if q.id in graded.free_text and graded.free_text[q.id].raw else '(no answer)'}</blockquote>"
-        for q in assignment.text_questions
+        f"<h3>{esc(qid)}</h3><p><small>{esc(prompt)}</small></p><blockquote>{esc(raw)}</blockquote>"
+        + (f"<p><i>{esc(note)}</i></p>" if note else "")
+        for qid, prompt, raw, note in _free_text_items(assignment, graded)
     )
     head = "<th>question</th><th>your answer</th><th>outcome</th><th>points</th><th>feedback</th>"
     if instructor:
