@@ -107,7 +107,7 @@ def build_gradebook(
             points=points if item or own_overrides else {},
             automatic=automatic,
             overrides=own_overrides,
-            total=sum(points.get(q.id, 0.0) for q in assignment.questions) if (item or own_overrides) else 0.0,
+            total=sum(points.values()),
             max_total=max_total,
             reason="; ".join(reasons) if reasons else ("" if item or status != "missing" else "nothing handed in"),
             files=tuple(sorted(files_of.get(student_id, ()))),

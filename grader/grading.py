@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
@@ -71,7 +72,11 @@ class GradedSubmission:
         return sum(o.max_points for o in (*self.outcomes, *self.keyword_outcomes))
 
     def outcome(self, question_id: str) -> Outcome:
-        return next(o for o in self.outcomes if o.question == question_id)
+        return self.by_question[question_id]
+
+    @cached_property
+    def by_question(self) -> dict[str, Outcome]:
+        return {o.question: o for o in self.outcomes}
 
 
 @dataclass(frozen=True)

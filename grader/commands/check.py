@@ -10,7 +10,7 @@ from grader.engine.variants import default_variant, draw_variants, variant_from_
 from grader.errors import RejectedFile, UsageError
 from grader.grading import grade_class
 from grader.key import compute_key, flat_params
-from grader.report.feedback import feedback_text
+from grader.report.feedback import FeedbackRenderer
 from grader.submissions import read_file
 from grader.submissions.records import Rejection
 
@@ -36,6 +36,7 @@ def check(
     if rejected and len(rejected) == len(items):
         raise RejectedFile(f"{rejected[0].file}: {rejected[0].reason}")
     reports = []
+    renderer = FeedbackRenderer(sheet)
     for item in items:
         if isinstance(item, Rejection):
             reports.append(f"{item.file}: {item.reason}\n")
@@ -48,7 +49,7 @@ def check(
         else:
             variants = draw_variants(sheet, [item.student_id], secret)
         graded = grade_class(sheet, compute_key(sheet, variants), [item])[0]
-        reports.append(feedback_text(sheet, graded, reveal=reveal))
+        reports.append(renderer.text(graded, reveal=reveal))
     return "\n".join(reports)
 
 

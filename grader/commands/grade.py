@@ -13,9 +13,9 @@ from grader.gradebook import Gradebook, build_gradebook
 from grader.grading import grade_class
 from grader.key import compute_key, params_mismatch
 from grader.overrides import load_overrides
-from grader.report.feedback import feedback_html, feedback_markdown
+from grader.report.feedback import FeedbackRenderer
 from grader.filenames import student_stems
-from grader.report.files import write_atomic
+from grader.report.files import write_atomic, zip_archive
 from grader.report.gradebook_csv import files_csv, gradebook_csv
 from grader.report.stats import ClassSummary, class_summary, stats_csv
 from grader.report.workbook import gradebook_xlsx
@@ -93,18 +93,25 @@ def _variant_notes(sheet: Assignment, key, row: int, submission: Submission) -> 
 
 
 def _write(out: Path, gradebook: Gradebook, progress: Progress | None) -> None:
-    assignment = gradebook.assignment
+    """Every output, each written atomically. Feedback goes into two archives (one file each,
+    ready for an LMS's bulk feedback upload): ``feedback.zip`` with every student's own copy,
+    ``feedback_instructor.zip`` with the expected values added."""
     write_atomic(out / "gradebook.csv", gradebook_csv(gradebook))
-    write_atomic(out / "gradebook.xlsx", gradebook_xlsx(gradebook))
     write_atomic(out / "files.csv", files_csv(gradebook))
     write_atomic(out / "stats.csv", stats_csv(gradebook))
+    write_atomic(out / "gradebook.xlsx", gradebook_xlsx(gradebook))
+    renderer = FeedbackRenderer(gradebook.assignment)
     graded_rows = [row for row in gradebook.rows if row.graded is not None]
     stems = student_stems([row.student_id for row in graded_rows])
+    students: dict[str, str] = {}
+    instructor: dict[str, str] = {}
     for done, row in enumerate(graded_rows, start=1):
         name = stems[row.student_id]
-        for folder, instructor in ((out / "feedback", False), (out / "feedback" / "instructor", True)):
-            args = (assignment, row.graded, row.total, row.max_total)
-            write_atomic(folder / f"{name}.md", feedback_markdown(*args, instructor=instructor))
-            write_atomic(folder / f"{name}.html", feedback_html(*args, instructor=instructor))
+        students[f"{name}.md"], students[f"{name}.html"] = renderer.pages(
+            row.graded, row.total, row.max_total, instructor=False)
+        instructor[f"{name}.md"], instructor[f"{name}.html"] = renderer.pages(
+            row.graded, row.total, row.max_total, instructor=True)
         if progress:
             progress("feedback", done, len(graded_rows))
+    write_atomic(out / "feedback.zip", zip_archive(students))
+    write_atomic(out / "feedback_instructor.zip", zip_archive(instructor))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
+import zipfile
 from pathlib import Path
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -38,3 +40,17 @@ def safe_cell(text: str) -> str:
         return "'" + text
     return text
 
+
+
+def zip_archive(entries: dict[str, str | bytes]) -> bytes:
+    """A deterministic zip (fixed dates, sorted names) of ``name -> content``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            content = entries[name]
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            archive.writestr(info, data, compresslevel=1)  # fast: feedback pages are small and alike
+    return buffer.getvalue()

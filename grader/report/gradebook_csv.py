@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import lru_cache
 
 from grader.gradebook import Gradebook
 from grader.report.files import safe_cell
 
 
+@lru_cache(maxsize=4096)
 def points_text(value: float | None) -> str:
     """Points as people write them: 1, 0, 0.5."""
     if value is None:

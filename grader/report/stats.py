@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 
 from grader.gradebook import Gradebook
@@ -37,12 +38,13 @@ def question_stats(gradebook: Gradebook) -> list[QuestionStats]:
     for question in gradebook.assignment.numeric_questions:
         outcomes = [g.outcome(question.id) for g in graded]
         n = len(outcomes)
-        share = (lambda count: count / n if n else 0.0)
+        verdicts = Counter(o.verdict for o in outcomes)
+        slips = Counter(o.slip for o in outcomes)
         result.append(QuestionStats(
             question=question.id,
             graded=n,
-            shares={v.value: share(sum(o.verdict is v for o in outcomes)) for v in Verdict},
-            slips={name: share(sum(o.slip == name for o in outcomes)) for name in slip_names},
+            shares={v.value: verdicts[v] / n if n else 0.0 for v in Verdict},
+            slips={name: slips[name] / n if n else 0.0 for name in slip_names},
             mean_points=sum(o.points for o in outcomes) / n if n else 0.0,
         ))
     return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-import shutil
+import zipfile
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "data" / "golden"
 ASSIGNMENT = "answer_keys/practice09.yaml"
 DEMO = ["grade", ASSIGNMENT, "submissions_example/handed_in", "--roster", "submissions_example/roster.csv"]
+
+
+def feedback(out: Path, name: str, instructor: bool = False) -> str:
+    """One page out of feedback.zip (or feedback_instructor.zip)."""
+    archive = out / ("feedback_instructor.zip" if instructor else "feedback.zip")
+    with zipfile.ZipFile(archive) as pages:
+        return pages.read(name).decode("utf-8")
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -62,22 +69,25 @@ def test_every_input_file_is_accounted_for(demo):
 
 
 def test_feedback_names_the_slip_and_follow_through_and_hides_the_answer(demo):
-    slip = (demo / "feedback" / "B10005.md").read_text(encoding="utf-8")
+    slip = feedback(demo, "B10005.md")
     assert "E = ½(y − ŷ)²" in slip
-    chain = (demo / "feedback" / "B10004.html").read_text(encoding="utf-8")
+    chain = feedback(demo, "B10004.html")
     assert "follow-through" in chain and "<!DOCTYPE html>" in chain
     assert "http" not in chain.replace("http-equiv", "")  # self-contained
     sheet = load_assignment(ROOT / ASSIGNMENT)
     key = compute_key(sheet, draw_variants(sheet, ["B10004"]))
     expected_a3 = f"{key.answer('a3')[0]:.6g}"
     assert expected_a3 not in chain
-    assert expected_a3 in (demo / "feedback" / "instructor" / "B10004.html").read_text(encoding="utf-8")
+    assert expected_a3 in feedback(demo, "B10004.html", instructor=True)
+    with zipfile.ZipFile(demo / "feedback.zip") as pages:
+        assert sorted(pages.namelist())[:2] == ["B10001.html", "B10001.md"]
+        assert len(pages.namelist()) == 2 * 11  # every graded student, Markdown and HTML
 
 
 def test_unreadable_cells_are_quoted_with_where_they_are(demo):
-    feedback = (demo / "feedback" / "B10006.md").read_text(encoding="utf-8")
-    assert "'n/a'" in feedback and "line 5" in feedback
-    assert "'0.7 0.8'" in feedback
+    page = feedback(demo, "B10006.md")
+    assert "'n/a'" in page and "line 5" in page
+    assert "'0.7 0.8'" in page
 
 
 def test_two_runs_give_byte_identical_outputs(demo, tmp_path):
@@ -100,7 +110,7 @@ def test_overrides_count_and_survive_a_rerun_without_erasing_the_automatic_score
         after = {r["student_id"]: r for r in rows(out / "gradebook.csv")}
         assert after["B10005"]["E"] == "0.5"
         assert float(after["B10005"]["total"]) == float(before["B10005"]["total"]) + 0.5
-    instructor = (out / "feedback" / "instructor" / "B10005.md").read_text(encoding="utf-8")
+    instructor = feedback(out, "B10005.md", instructor=True)
     assert "slip" in instructor  # the automatic verdict is still there
     assert (out / "overrides.csv").read_text(encoding="utf-8").startswith("student_id,question")
 
