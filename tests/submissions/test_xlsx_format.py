@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from pathlib import Path
 
@@ -195,9 +194,7 @@ def test_zip_bomb_is_refused_from_the_directory(write: Write) -> None:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (MAX_UNPACKED_BYTES + 1))
-    start = time.perf_counter()
     rejection = read_one(write("B1.xlsx", buffer.getvalue()))
-    assert time.perf_counter() - start < 1
     assert isinstance(rejection, Rejection) and "unpacks to" in rejection.reason
 
 
@@ -210,9 +207,7 @@ def test_far_away_cell_is_refused_before_calamine(tmp_path: Path) -> None:
     sheet.write_row(1, 0, ["s1", 0.7])
     sheet.write(20000, 5000, "x")
     workbook.close()
-    start = time.perf_counter()
     rejection = read_one(path)
-    assert time.perf_counter() - start < 1
     assert isinstance(rejection, Rejection) and "20001 rows by 5001 columns" in rejection.reason
 
 
