@@ -6,7 +6,8 @@ Makes a class with ``classgen`` whose answers are each student's own variant wor
 4 decimals (with a wrong step here and there), then times, best of ``--repeat``, in one process:
   bare   the bare parsers (stdlib csv, yaml CSafeLoader, python-calamine) on every file;
   grade  ``grader.commands.grade.grade``: read, draw variants, grade, write gradebook.csv,
-         gradebook.xlsx, files.csv, stats.csv and every student's feedback (4 files each).
+         gradebook.xlsx, files.csv, stats.csv and both feedback archives (4 pages a student);
+         on two or more cores the writers run side by side (forked workers).
 Issue 4's goal: grade within 2.5x of bare (the goal beyond it: 1.5x).
 """
 

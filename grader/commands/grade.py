@@ -17,6 +17,7 @@ from grader.report.feedback import FeedbackRenderer
 from grader.filenames import student_stems
 from grader.report.files import write_atomic, zip_archive
 from grader.report.gradebook_csv import files_csv, gradebook_csv
+from grader.report.side_by_side import run_side_by_side
 from grader.report.stats import ClassSummary, class_summary, stats_csv
 from grader.report.workbook import gradebook_xlsx
 from grader.roster import load_roster
@@ -93,25 +94,35 @@ def _variant_notes(sheet: Assignment, key, row: int, submission: Submission) -> 
 
 
 def _write(out: Path, gradebook: Gradebook, progress: Progress | None) -> None:
-    """Every output, each written atomically. Feedback goes into two archives (one file each,
-    ready for an LMS's bulk feedback upload): ``feedback.zip`` with every student's own copy,
-    ``feedback_instructor.zip`` with the expected values added."""
-    write_atomic(out / "gradebook.csv", gradebook_csv(gradebook))
-    write_atomic(out / "files.csv", files_csv(gradebook))
-    write_atomic(out / "stats.csv", stats_csv(gradebook))
-    write_atomic(out / "gradebook.xlsx", gradebook_xlsx(gradebook))
+    """Every output, each written atomically; two halves side by side where there are two cores.
+
+    Feedback goes into two archives (one file each, ready for an LMS's bulk feedback upload):
+    ``feedback.zip`` with every student's own copy, ``feedback_instructor.zip`` with the
+    expected values added.
+    """
     renderer = FeedbackRenderer(gradebook.assignment)
     graded_rows = [row for row in gradebook.rows if row.graded is not None]
     stems = student_stems([row.student_id for row in graded_rows])
-    students: dict[str, str] = {}
-    instructor: dict[str, str] = {}
-    for done, row in enumerate(graded_rows, start=1):
-        name = stems[row.student_id]
-        students[f"{name}.md"], students[f"{name}.html"] = renderer.pages(
-            row.graded, row.total, row.max_total, instructor=False)
-        instructor[f"{name}.md"], instructor[f"{name}.html"] = renderer.pages(
-            row.graded, row.total, row.max_total, instructor=True)
-        if progress:
-            progress("feedback", done, len(graded_rows))
-    write_atomic(out / "feedback.zip", zip_archive(students))
-    write_atomic(out / "feedback_instructor.zip", zip_archive(instructor))
+
+    def feedback(instructor: bool, report: Progress | None) -> None:
+        pages: dict[str, str] = {}
+        for done, row in enumerate(graded_rows, start=1):
+            name = stems[row.student_id]
+            pages[f"{name}.md"], pages[f"{name}.html"] = renderer.pages(
+                row.graded, row.total, row.max_total, instructor=instructor)
+            if report:
+                report("feedback", done, len(graded_rows))
+        write_atomic(out / ("feedback_instructor.zip" if instructor else "feedback.zip"), zip_archive(pages))
+
+    def tables_and_student_copies() -> None:
+        write_atomic(out / "gradebook.csv", gradebook_csv(gradebook))
+        write_atomic(out / "files.csv", files_csv(gradebook))
+        write_atomic(out / "stats.csv", stats_csv(gradebook))
+        feedback(instructor=False, report=progress)
+
+    out.mkdir(parents=True, exist_ok=True)
+    run_side_by_side(
+        tables_and_student_copies,
+        lambda: write_atomic(out / "gradebook.xlsx", gradebook_xlsx(gradebook)),
+        lambda: feedback(instructor=True, report=None),
+    )

@@ -33,14 +33,14 @@ COLOUR = {
 }
 _LABEL = {v: f"{MARK[v]} {v.value}" for v in Verdict}
 
-_CSS = """
+_CSS = "".join(f"tr.{v.name.lower()}{{background:{COLOUR[v]}}}" for v in Verdict) + """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f4f4}code{font-family:ui-monospace,Menlo,Consolas,monospace}.note{color:#555;border-left:3px solid #ccc;padding-left:.6rem}
 .legend span{display:inline-block;padding:.1rem .5rem;margin:.1rem;border:1px solid #ccc}
 @page{size:A4;margin:15mm}@media print{body{margin:0}tr{page-break-inside:avoid}}
 """
-_ROW_STYLE = {v: f'<tr style="background:{COLOUR[v]}">' for v in Verdict}
+_ROW_STYLE = {v: f'<tr class="{v.name.lower()}">' for v in Verdict}
 
 
 @lru_cache(maxsize=4096)
