@@ -100,6 +100,8 @@ def build_gradebook(
         reasons = rejected.get(student_id, [])
         if item and reasons:
             reasons = [f"also handed in {r}" for r in reasons]
+        if roster is not None and student_id not in listed:
+            reasons = ["not on the roster", *reasons]
         rows.append(GradebookRow(
             student_id=student_id,
             name=names.get(student_id, ""),

@@ -108,8 +108,7 @@ def _write(out: Path, gradebook: Gradebook, progress: Progress | None) -> None:
         pages: dict[str, str] = {}
         for done, row in enumerate(graded_rows, start=1):
             name = stems[row.student_id]
-            pages[f"{name}.md"], pages[f"{name}.html"] = renderer.pages(
-                row.graded, row.total, row.max_total, instructor=instructor)
+            pages[f"{name}.md"], pages[f"{name}.html"] = renderer.pages(row, instructor=instructor)
             if report:
                 report("feedback", done, len(graded_rows))
         write_atomic(out / ("feedback_instructor.zip" if instructor else "feedback.zip"), zip_archive(pages))

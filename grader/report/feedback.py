@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from grader.assignment import Assignment
+from grader.gradebook import GradebookRow
 from grader.grading import GradedSubmission, Outcome, Verdict
 from grader.report.gradebook_csv import points_text
 
@@ -112,11 +113,18 @@ class FeedbackRenderer:
                 f"Student {graded.student_id} — {points_text(total)} of {points_text(max_total)} points",
                 f"File: {graded.submission.file}")
 
-    def pages(self, graded: GradedSubmission, total: float, max_total: float, instructor: bool) -> tuple[str, str]:
-        """(Markdown, HTML) of one copy, from one list of lines."""
-        lines = feedback_lines(graded, instructor)
-        return (self.markdown(graded, total, max_total, instructor, lines),
-                self.html(graded, total, max_total, instructor, lines))
+    def pages(self, row: GradebookRow, instructor: bool) -> tuple[str, str]:
+        """(Markdown, HTML) of one student's copy, from one list of lines."""
+        lines = feedback_lines(row.graded, instructor)
+        return self.markdown(row, instructor, lines), self.html(row, instructor, lines)
+
+    @staticmethod
+    def _notes(row: GradebookRow) -> tuple[str, ...]:
+        graded = row.graded
+        people = tuple(f"a person set the points for {o.question} to {points_text(o.points)}"
+                       f" (automatic: {points_text(row.automatic.get(o.question, 0.0))})"
+                       + (f": {o.comment}" if o.comment else "") for o in row.overrides)
+        return (*graded.submission.notes, *graded.notes, *people)
 
     def _free_text(self, graded: GradedSubmission) -> list[tuple[str, str, str, str]]:
         """(question, prompt, answer as written, keyword note) for each free-text question."""
@@ -132,11 +140,11 @@ class FeedbackRenderer:
         return items
 
     # ---- formats ----------------------------------------------------------------------
-    def markdown(self, graded: GradedSubmission, total: float, max_total: float, instructor: bool = False,
-                 lines: list[FeedbackLine] | None = None) -> str:
-        title, score, source = self._heading(graded, total, max_total)
+    def markdown(self, row: GradebookRow, instructor: bool = False, lines: list[FeedbackLine] | None = None) -> str:
+        graded = row.graded
+        title, score, source = self._heading(graded, row.total, row.max_total)
         out = [f"# {title}", "", f"**{score}**", "", _md(source), ""]
-        out += [f"> {_md(note)}" for note in (*graded.submission.notes, *graded.notes)]
+        out += [f"> {_md(note)}" for note in self._notes(row)]
         head = "| question | your answer | outcome | points | tolerance | feedback |"
         rule = "|---|---|---|---|---|---|"
         if instructor:
@@ -153,17 +161,17 @@ class FeedbackRenderer:
                 out += [f"*{_md(note)}*", ""]
         return "\n".join(out) + "\n"
 
-    def html(self, graded: GradedSubmission, total: float, max_total: float, instructor: bool = False,
-             lines: list[FeedbackLine] | None = None) -> str:
+    def html(self, row: GradebookRow, instructor: bool = False, lines: list[FeedbackLine] | None = None) -> str:
         esc = html.escape
-        title, score, source = self._heading(graded, total, max_total)
+        graded = row.graded
+        title, score, source = self._heading(graded, row.total, row.max_total)
         rows = []
         for line in lines if lines is not None else feedback_lines(graded, instructor):
             cells = (f"{_ROW_STYLE[line.verdict]}<td>{self.prompt_html[line.question]}</td>"
                      f"<td><code>{_esc(line.raw)}</code></td><td>{_LABEL[line.verdict]}</td><td>{line.points}</td>"
                      f"<td>{line.tolerance}</td><td>{_esc(line.message)}</td>")
             rows.append(cells + (f"<td>{esc(line.expected)}</td></tr>" if instructor else "</tr>"))
-        notes = "".join(f'<p class="note">{esc(n)}</p>' for n in (*graded.submission.notes, *graded.notes))
+        notes = "".join(f'<p class="note">{esc(n)}</p>' for n in self._notes(row))
         free = "".join(
             f"<h3>{esc(qid)}</h3><p><small>{esc(prompt)}</small></p><blockquote>{esc(raw)}</blockquote>"
             + (f"<p><i>{esc(note)}</i></p>" if note else "")

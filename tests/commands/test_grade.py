@@ -112,6 +112,7 @@ def test_overrides_count_and_survive_a_rerun_without_erasing_the_automatic_score
         assert float(after["B10005"]["total"]) == float(before["B10005"]["total"]) + 0.5
     instructor = feedback(out, "B10005.md", instructor=True)
     assert "slip" in instructor  # the automatic verdict is still there
+    assert "a person set the points for E to 0.5 (automatic: 0): half: only the convention" in instructor
     assert (out / "overrides.csv").read_text(encoding="utf-8").startswith("student_id,question")
 
 
@@ -147,3 +148,14 @@ def test_formula_looking_text_is_neutralised_in_the_gradebook(tmp_path):
     assert main(["grade", ASSIGNMENT, str(folder), "--out", str(out), "--same-variant"]) == 0
     book = rows(out / "gradebook.csv")
     assert book[0]["student_id"] == "'=HYPERLINK(1)"
+
+
+def test_a_hand_in_from_someone_not_on_the_roster_is_kept_and_flagged(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\nB10001\nB10002\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["grade", ASSIGNMENT, "submissions_example/handed_in", "--roster", str(roster), "--out", str(out)]) == 0
+    by_id = {r["student_id"]: r for r in rows(out / "gradebook.csv")}
+    assert [r for r in by_id][:2] == ["B10001", "B10002"]  # roster order first
+    assert by_id["B10012"]["status"] == "graded" and by_id["B10012"]["reason"] == "not on the roster"
+    assert by_id["B10001"]["reason"] == ""
