@@ -159,3 +159,25 @@ def test_a_hand_in_from_someone_not_on_the_roster_is_kept_and_flagged(tmp_path):
     assert [r for r in by_id][:2] == ["B10001", "B10002"]  # roster order first
     assert by_id["B10012"]["status"] == "graded" and by_id["B10012"]["reason"] == "not on the roster"
     assert by_id["B10001"]["reason"] == ""
+
+
+def test_the_workbook_colours_each_cell_by_outcome_and_lists_every_file(demo):
+    import openpyxl
+
+    from grader.report.feedback import COLOUR
+    from grader.grading import Verdict
+
+    book = openpyxl.load_workbook(demo / "gradebook.xlsx")
+    assert book.sheetnames == ["gradebook", "free text", "files", "statistics"]
+    sheet = book["gradebook"]
+    assert sheet.freeze_panes == "C2"
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "B10004")
+    colour = lambda qid: row[header.index(qid)].fill.fgColor.rgb[-6:].lower()  # noqa: E731
+    assert colour("s1") == COLOUR[Verdict.WRONG][1:]
+    assert colour("a1") == COLOUR[Verdict.FOLLOW_THROUGH][1:]
+    assert colour("s2") == COLOUR[Verdict.CORRECT][1:]
+    listed = {r[0] for r in book["files"].iter_rows(min_row=2, values_only=True)}
+    assert len(listed) == len(list((ROOT / "submissions_example" / "handed_in").iterdir()))
+    free = {r[0]: r for r in book["free text"].iter_rows(min_row=2, values_only=True)}
+    assert "Gradient descent." in free["B10001"]
