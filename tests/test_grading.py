@@ -182,3 +182,24 @@ def test_no_follow_through_for_a_trivial_result_from_a_convenient_upstream_value
         outcome = graded.outcome(qid)
         assert outcome.verdict is Verdict.WRONG and outcome.points == 0, outcome
         assert "exactly 0" in outcome.message
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ANY_ANSWER = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.sampled_from([0.0, -0.0, 1e-300, -1e300, 0.5, 1.0]),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(QUESTIONS), _ANY_ANSWER, max_size=len(QUESTIONS)))
+def test_any_answers_get_a_verdict_and_bounded_points(answers):
+    variants = default_variant(ASSIGNMENT, "P1")
+    key = compute_key(ASSIGNMENT, variants)
+    graded = grade_class(ASSIGNMENT, key, [submission("P1", answers)])[0]
+    assert [o.question for o in graded.outcomes] == QUESTIONS
+    assert all(0.0 <= o.points <= o.max_points for o in graded.outcomes)
+    assert all(isinstance(o.verdict, Verdict) and o.message for o in graded.outcomes)

@@ -203,6 +203,16 @@ class FeedbackRenderer:
             if reveal and line.expected:
                 text += f"  [expected {line.expected}]"
             out.append(text)
+        to_fix = [o.question for o in graded.outcomes if o.verdict in (Verdict.WRONG, Verdict.SLIP)]
+        unread = [o.question for o in graded.outcomes if o.verdict is Verdict.UNREADABLE]
+        out.append("")
+        if to_fix:
+            later = f" (then {', '.join(to_fix[1:4])}{', ...' if len(to_fix) > 4 else ''})" if len(to_fix) > 1 else ""
+            out.append(f"Where to look first: {to_fix[0]}{later}.")
+        if unread:
+            out.append(f"Write these as plain numbers (0.1234, -0,5, 5e-3): {', '.join(unread)}.")
+        if not to_fix and not unread:
+            out.append("Every numeric answer checks out.")
         return "\n".join(out) + "\n"
 
 
