@@ -307,7 +307,8 @@ def _grid(fields: _Fields) -> tuple[float, ...]:
     excluded = {round(float(v), 12) for v in fields.get("exclude", list, "a list of numbers", [])}
     count = int(round((high - low) / step)) + 1
     if count > MAX_GRID_VALUES:
-        raise fields.fail("step", f"a grid of at most {MAX_GRID_VALUES} values, got {count} (min={low} max={high} step={step})")
+        raise fields.fail("step", f"a grid of at most {MAX_GRID_VALUES} values, "
+                                  f"got {count} (min={low} max={high} step={step})")
     values = tuple(round(low + i * step, 10) for i in range(count))
     return tuple(v for v in values if round(v, 12) not in excluded)
 

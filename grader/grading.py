@@ -18,7 +18,7 @@ from grader.assignment import Assignment, Question
 from grader.compare import shows_precision, within
 from grader.key import Key
 from grader.submissions.records import Answer, Submission
-from grader.tolerances import Tolerances, question_tolerances
+from grader.tolerances import question_tolerances
 
 
 class Verdict(Enum):

@@ -49,8 +49,9 @@ def load_overrides(path: str | Path, question_ids: Iterable[str]) -> tuple[Overr
         except ValueError:
             raise ConfigError(file, f"line {line}", f"points as a number, got {points!r}") from None
         if (student_id, question) in seen:
+            earlier = seen[student_id, question]
             raise ConfigError(file, f"line {line}", f"one override per student and question; "
-                                                    f"{student_id}/{question} is already on line {seen[student_id, question]}")
+                                                    f"{student_id}/{question} is already on line {earlier}")
         seen[student_id, question] = line
         overrides.append(Override(student_id, question, value, comment, line))
     return tuple(overrides)

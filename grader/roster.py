@@ -65,8 +65,10 @@ def load_roster(path: str | Path) -> Roster:
     lowered = [h.lower() for h in header]
     id_at = _id_column(lowered, rows[1:])
     if id_at is None:
-        raise ConfigError(file, "(header)", f"a student id column ({', '.join(ID_COLUMNS[:6])}, ...); got {', '.join(header)}")
-    name_at = _columns(lowered, NAME_COLUMNS)[:1] or (_columns(lowered, FIRST_NAME_COLUMNS)[:1] + _columns(lowered, LAST_NAME_COLUMNS)[:1])
+        raise ConfigError(file, "(header)",
+                          f"a student id column ({', '.join(ID_COLUMNS[:6])}, ...); got {', '.join(header)}")
+    name_at = _columns(lowered, NAME_COLUMNS)[:1] or (
+        _columns(lowered, FIRST_NAME_COLUMNS)[:1] + _columns(lowered, LAST_NAME_COLUMNS)[:1])
     entries: list[RosterEntry] = []
     seen: dict[str, int] = {}
     for line, row in enumerate(rows[1:], start=2):
@@ -76,7 +78,8 @@ def load_roster(path: str | Path) -> Roster:
         if not student_id:
             raise ConfigError(file, f"line {line}", f"a student id in column '{header[id_at]}', found none")
         if student_id in seen:
-            raise ConfigError(file, f"line {line}", f"a unique student id; '{student_id}' is already on line {seen[student_id]}")
+            raise ConfigError(file, f"line {line}",
+                              f"a unique student id; '{student_id}' is already on line {seen[student_id]}")
         seen[student_id] = line
         name = " ".join(row[i].strip() for i in name_at if i < len(row) and row[i].strip())
         entries.append(RosterEntry(student_id, name, line))

@@ -152,7 +152,8 @@ class FeedbackRenderer:
         out += ["", head, rule]
         for line in lines if lines is not None else feedback_lines(graded, instructor):
             raw = f"`{_md(line.raw)}`" if line.raw else ""
-            row = f"| {line.question} | {raw} | {_LABEL[line.verdict]} | {line.points} | {line.tolerance} | {_md(line.message)} |"
+            row = (f"| {line.question} | {raw} | {_LABEL[line.verdict]} | {line.points} | {line.tolerance} "
+                   f"| {_md(line.message)} |")
             out.append(row + (f" {line.expected} |" if instructor else ""))
         out += ["", self.tolerance_note, "", "## Written answers (graded by a person)", ""]
         for qid, prompt, raw, note in self._free_text(graded):
