@@ -156,7 +156,7 @@ def _value(answer: Answer | None) -> float:
 
 
 def _state(question: Question, answer: Answer | None) -> int:
-    if answer is None or not answer.raw.strip():
+    if answer is None or (not answer.raw.strip() and answer.problem in (None, "blank")):
         return _STATE_MISSING
     if answer.value is None or answer.problem is not None:
         return _STATE_UNREADABLE
@@ -218,13 +218,15 @@ def _outcome(assignment: Assignment, question: Question, answer: Answer | None, 
              reference: float, allowed: float) -> Outcome:
     verdict = judged.verdict[row]
     points = question.points
-    extra = {"recomputed": judged.recomputed[row], "upstream": judged.upstream[row]}
+    slip_name = None
     if verdict is Verdict.CORRECT:
         share, message = 1.0, "correct"
     elif verdict is Verdict.MISSING:
         share, message = 0.0, "no answer given"
     elif verdict is Verdict.UNREADABLE:
-        share, message = 0.0, f"could not read {answer.raw!r} ({answer.source}) as a number"
+        problem = answer.problem if answer.problem and answer.problem != "blank" else \
+            f"could not read {answer.raw!r} as a number"
+        share, message = 0.0, f"{problem} ({answer.source})"
     elif verdict is Verdict.FOLLOW_THROUGH:
         share = assignment.follow_through
         message = (f"follow-through: right when computed from your own {', '.join(judged.upstream[row])}, "
@@ -232,7 +234,7 @@ def _outcome(assignment: Assignment, question: Question, answer: Answer | None, 
     elif verdict is Verdict.SLIP:
         slip = assignment.graph.slip(judged.slip[row])
         share, message = assignment.slip, f"a known slip: {slip.description}"
-        extra["slip"] = slip.name
+        slip_name = slip.name
     elif judged.refusal[row]:
         share, message = 0.0, f"consistent with your earlier answers, but {judged.refusal[row]}"
     elif not shows_precision(question.tolerance, answer.raw):
@@ -240,7 +242,8 @@ def _outcome(assignment: Assignment, question: Question, answer: Answer | None, 
     else:
         node = assignment.graph.question_nodes[question.id]
         share, message = 0.0, _hint(float(answer.value), reference, allowed, node.label)
-    return Outcome(question.id, verdict, points * share, points, answer, reference, allowed, message, **extra)
+    return Outcome(question.id, verdict, points * share, points, answer, reference, allowed, message,
+                   judged.recomputed[row], slip_name, judged.upstream[row])
 
 
 def _keywords_outcome(question: Question, answer: Answer | None) -> Outcome:

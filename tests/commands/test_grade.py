@@ -181,3 +181,23 @@ def test_the_workbook_colours_each_cell_by_outcome_and_lists_every_file(demo):
     assert len(listed) == len(list((ROOT / "submissions_example" / "handed_in").iterdir()))
     free = {r[0]: r for r in book["free text"].iter_rows(min_row=2, values_only=True)}
     assert "Gradient descent." in free["B10001"]
+
+
+def test_a_formula_cell_without_a_saved_value_is_unreadable_with_advice(tmp_path):
+    import openpyxl
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["question", "answer"])
+    sheet.append(["student_id", "B77777"])
+    sheet.append(["s1", "=0.3+0.4"])  # openpyxl saves formulas without a cached value
+    sheet.append(["s2", 1.0])
+    book.save(folder / "B77777_practice09.xlsx")
+    out = tmp_path / "out"
+    assert main(["grade", ASSIGNMENT, str(folder), "--out", str(out), "--same-variant"]) == 0
+    page = feedback(out, "B77777.md")
+    line = next(line for line in page.splitlines() if line.startswith("| s1 "))
+    assert "unreadable" in line and "LibreOffice" in line and "B3" in line
+    assert {r["student_id"]: r for r in rows(out / "gradebook.csv")}["B77777"]["s2"] == "1"
