@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from grader.errors import ConfigError
 
@@ -22,36 +22,55 @@ class Override:
     line: int = 0
 
 
-def load_overrides(path: str | Path, question_ids: Iterable[str]) -> tuple[Override, ...]:
-    """Read an overrides CSV; a malformed row fails with its line."""
+def load_overrides(path: str | Path, max_points: dict[str, float]) -> tuple[Override, ...]:
+    """Read an overrides CSV (``,`` or ``;``); ``max_points`` maps each question id to its points.
+
+    Question ids match as anywhere else (``dE/dw5`` is ``dE_dw5``); a decimal comma is read
+    where it is unambiguous (quoted, or with ``;``). A malformed row fails with its line.
+    """
+    from grader.submissions.ids import QuestionSet, canonical_question
+
     file = str(path)
-    known = set(question_ids)
+    questions = QuestionSet(numeric=tuple(max_points))
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(file, "(file)", f"a readable UTF-8 CSV ({exc})") from None
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or [h.strip().lower() for h in rows[0][:3]] != list(COLUMNS[:3]):
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, [])
+    if [h.strip().lower() for h in header[:3]] != list(COLUMNS[:3]):
         raise ConfigError(file, "line 1", f"the header {','.join(COLUMNS)}")
     overrides: list[Override] = []
     seen: dict[tuple[str, str], int] = {}
-    for line, row in enumerate(rows[1:], start=2):
+    line = reader.line_num
+    for row in reader:
+        line, start = reader.line_num, line + 1  # a quoted cell may span lines: name the first
         if not any(cell.strip() for cell in row):
             continue
-        cells = [c.strip() for c in row] + [""] * (4 - len(row))
-        student_id, question, points, comment = cells[:4]
+        where = f"line {start}"
+        if len(row) > 4 and any(cell.strip() for cell in row[4:]):
+            raise ConfigError(file, where, "4 columns (student_id,question,points,comment); "
+                                           "quote a decimal comma (\"0,5\") or write 0.5")
+        student_id, question, points, comment = ([c.strip() for c in row] + [""] * 4)[:4]
         if not student_id:
-            raise ConfigError(file, f"line {line}", "a student_id")
-        if question not in known:
-            raise ConfigError(file, f"line {line}", f"a question id of the assignment, got {question!r}")
+            raise ConfigError(file, where, "a student_id")
+        canonical = canonical_question(question, questions)
+        if canonical is None:
+            raise ConfigError(file, where, f"a question id of the assignment, got {question!r}")
         try:
             value = float(points.replace(",", "."))
         except ValueError:
-            raise ConfigError(file, f"line {line}", f"points as a number, got {points!r}") from None
-        if (student_id, question) in seen:
-            earlier = seen[student_id, question]
-            raise ConfigError(file, f"line {line}", f"one override per student and question; "
-                                                    f"{student_id}/{question} is already on line {earlier}")
-        seen[student_id, question] = line
-        overrides.append(Override(student_id, question, value, comment, line))
+            value = math.nan
+        if not math.isfinite(value):
+            raise ConfigError(file, where, f"points as a number, got {points!r}")
+        if not 0.0 <= value <= max_points[canonical]:
+            raise ConfigError(file, where, f"points between 0 and {max_points[canonical]:g} for {canonical} "
+                                           f"(its points in the assignment file), got {points!r}")
+        if (student_id, canonical) in seen:
+            raise ConfigError(file, where, f"one override per student and question; "
+                                           f"{student_id}/{canonical} is already on line {seen[student_id, canonical]}")
+        seen[student_id, canonical] = start
+        overrides.append(Override(student_id, canonical, value, comment, start))
     return tuple(overrides)

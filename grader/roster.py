@@ -58,7 +58,13 @@ def load_roster(path: str | Path) -> Roster:
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    numbered: list[tuple[int, list[str]]] = []  # (the line a row starts on, its cells): a quoted cell may span lines
+    previous = 0
+    for row in reader:
+        numbered.append((previous + 1, row))
+        previous = reader.line_num
+    rows = [row for _, row in numbered]
     if not rows:
         raise ConfigError(file, "(header)", "a header row with a student_id column")
     header = [h.strip() for h in rows[0]]
@@ -71,8 +77,8 @@ def load_roster(path: str | Path) -> Roster:
         _columns(lowered, FIRST_NAME_COLUMNS)[:1] + _columns(lowered, LAST_NAME_COLUMNS)[:1])
     entries: list[RosterEntry] = []
     seen: dict[str, int] = {}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row) or _canvas_points_row(row, id_at):
+    for line, row in numbered[1:]:
+        if not any(cell.strip() for cell in row) or _canvas_header_row(row, id_at):
             continue
         student_id = row[id_at].strip() if id_at < len(row) else ""
         if not student_id:
@@ -94,10 +100,14 @@ def _id_column(lowered: list[str], rows: list[list[str]]) -> int | None:
     return (filled or present or [None])[0]
 
 
-def _canvas_points_row(row: list[str], id_at: int) -> bool:
-    """Canvas's gradebook export puts a "Points Possible" row (with no id) under the header."""
+_CANVAS_ROWS = {"Points Possible", "Manual Posting"}
+
+
+def _canvas_header_row(row: list[str], id_at: int) -> bool:
+    """Canvas's gradebook export puts "Manual Posting" and "Points Possible" rows (no student)
+    under the header."""
     no_id = id_at >= len(row) or not row[id_at].strip()
-    return no_id and any(cell.strip() == "Points Possible" for cell in row[:2])
+    return no_id and any(cell.strip() in _CANVAS_ROWS for cell in row)
 
 
 def _columns(lowered: list[str], names: tuple[str, ...]) -> list[int]:

@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 
 from grader.assignment import Assignment, load_assignment
 from grader.engine.variants import VariantTable, default_variant, draw_variants
-from grader.errors import UsageError
+from grader.errors import ConfigError, UsageError
 from grader.gradebook import Gradebook, build_gradebook
 from grader.grading import grade_class
 from grader.key import compute_key, params_mismatch
@@ -67,7 +67,8 @@ def grade(
     overrides_file = Path(overrides) if overrides else out / "overrides.csv"
     if overrides and not overrides_file.exists():
         raise UsageError(f"{overrides_file}: no such overrides file")
-    corrections = load_overrides(overrides_file, [q.id for q in sheet.questions]) if overrides_file.exists() else ()
+    max_points = {q.id: q.points for q in sheet.questions}
+    corrections = load_overrides(overrides_file, max_points) if overrides_file.exists() else ()
     missing = [str(p) for p in submissions if not Path(p).exists()]
     if missing:
         raise UsageError(f"{missing[0]}: no such file or folder")
@@ -79,8 +80,17 @@ def grade(
     notes = [_variant_notes(sheet, key, row, s) for row, s in enumerate(handed_in)]
     graded = grade_class(sheet, key, handed_in, notes)
     gradebook = build_gradebook(sheet, graded, batch, class_roster, corrections)
+    _check_overrides(overrides_file, corrections, {row.student_id for row in gradebook.rows})
     _write(out, gradebook, progress)
     return GradeResult(out, gradebook, class_summary(gradebook))
+
+
+def _check_overrides(file: Path, corrections, students: set[str]) -> None:
+    """An override for nobody in the gradebook is a typo, not something to drop silently."""
+    for override in corrections:
+        if override.student_id not in students:
+            raise ConfigError(str(file), f"line {override.line}",
+                              f"a student on the roster or who handed something in, got {override.student_id!r}")
 
 
 def _variant_notes(sheet: Assignment, key, row: int, submission: Submission) -> tuple[str, ...]:

@@ -151,7 +151,7 @@ class FeedbackRenderer:
             head, rule = head + " expected |", rule + "---|"
         out += ["", head, rule]
         for line in lines if lines is not None else feedback_lines(graded, instructor):
-            raw = f"`{_md(line.raw)}`" if line.raw else ""
+            raw = f"`{_md_code(line.raw)}`" if line.raw else ""
             row = (f"| {line.question} | {raw} | {_LABEL[line.verdict]} | {line.points} | {line.tolerance} "
                    f"| {_md(line.message)} |")
             out.append(row + (f" {line.expected} |" if instructor else ""))
@@ -217,5 +217,17 @@ class FeedbackRenderer:
         return "\n".join(out) + "\n"
 
 
+_MARKDOWN_SAFE = str.maketrans({"|": "\\|", "\n": " ", "\r": " ", "`": "'", "<": "&lt;", ">": "&gt;", "&": "&amp;"})
+
+
+_CODE_SAFE = str.maketrans({"|": "\\|", "\n": " ", "\r": " ", "`": "'"})
+
+
+def _md_code(text: str) -> str:
+    """Student text inside a code span, where Markdown shows HTML as it is and never runs it."""
+    return text.translate(_CODE_SAFE)
+
+
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").replace("`", "'")
+    """Student text for a Markdown table or quote: no table breaks, no code spans, no HTML."""
+    return text.translate(_MARKDOWN_SAFE)

@@ -201,3 +201,12 @@ def test_a_formula_cell_without_a_saved_value_is_unreadable_with_advice(tmp_path
     line = next(line for line in page.splitlines() if line.startswith("| s1 "))
     assert "unreadable" in line and "LibreOffice" in line and "B3" in line
     assert {r["student_id"]: r for r in rows(out / "gradebook.csv")}["B77777"]["s2"] == "1"
+
+
+def test_an_override_for_nobody_in_the_gradebook_is_refused(tmp_path, capsys):
+    bad = tmp_path / "o.csv"
+    bad.write_text("student_id,question,points,comment\nB10005,E,1,\nB1OO13,E,1,typo\n", encoding="utf-8")
+    assert main([*DEMO, "--out", str(tmp_path / "out"), "--overrides", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "o.csv: line 3" in err and "B1OO13" in err
+    assert not (tmp_path / "out" / "gradebook.csv").exists()
