@@ -52,7 +52,7 @@ def question_stats(gradebook: Gradebook) -> list[QuestionStats]:
 
 def class_summary(gradebook: Gradebook) -> ClassSummary:
     rows = gradebook.rows
-    percents = [row.percent for row in rows if row.status == "graded"]
+    percents = [100.0 * row.total / row.max_total for row in rows if row.status == "graded" and row.max_total]
     return ClassSummary(
         students=len(rows),
         graded=len(percents),
