@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -156,3 +157,22 @@ def test_self_check_of_a_filled_template_is_all_correct_and_reveals_nothing(fill
     printed = capsys.readouterr().out
     assert "29 of 29 points" in printed
     assert "wrong" not in printed and "expected" not in printed
+
+
+def test_with_a_secret_check_uses_the_templates_parameters_and_grade_needs_the_secret(tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\nB424242\n", encoding="utf-8")
+    variants(assignment=ASSIGNMENT, roster=roster, out=tmp_path / "out", secret="s3cret")
+    sheet = load_assignment(ASSIGNMENT)
+    answers = four_decimal_answers(sheet, ["B424242"], secret="s3cret")["B424242"]
+    filled = fill_templates(tmp_path / "out" / "students" / "B424242", "B424242", answers, tmp_path / "filled")
+    # The student has no secret: the template's own parameters give their variant.
+    assert main(["check", str(ASSIGNMENT), str(filled["yaml"])]) == 0
+    assert "29 of 29 points" in capsys.readouterr().out
+    # The instructor grades with the secret; without it, the variants differ and the file says so.
+    assert main(["grade", str(ASSIGNMENT), str(tmp_path / "filled"), "--out", str(tmp_path / "g"),
+                 "--secret", "s3cret"]) == 0
+    assert "100.00" in (tmp_path / "g" / "gradebook.csv").read_text(encoding="utf-8")
+    assert main(["grade", str(ASSIGNMENT), str(tmp_path / "filled"), "--out", str(tmp_path / "g2")]) == 0
+    with zipfile.ZipFile(tmp_path / "g2" / "feedback.zip") as pages:
+        assert "differ from this student's variant" in pages.read("B424242.md").decode("utf-8")
