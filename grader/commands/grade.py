@@ -11,10 +11,10 @@ from grader.engine.variants import VariantTable, default_variant, draw_variants
 from grader.errors import ConfigError, UsageError
 from grader.gradebook import Gradebook, build_gradebook
 from grader.grading import grade_class
-from grader.key import compute_key, params_mismatch
-from grader.overrides import load_overrides
-from grader.report.feedback import FeedbackRenderer
+from grader.key import Key, compute_key, params_mismatch
+from grader.overrides import Override, load_overrides
 from grader.filenames import student_stems
+from grader.report.feedback import FeedbackRenderer
 from grader.report.files import write_atomic, zip_archive
 from grader.report.gradebook_csv import files_csv, gradebook_csv
 from grader.report.side_by_side import run_side_by_side
@@ -85,7 +85,7 @@ def grade(
     return GradeResult(out, gradebook, class_summary(gradebook))
 
 
-def _check_overrides(file: Path, corrections, students: set[str]) -> None:
+def _check_overrides(file: Path, corrections: Sequence[Override], students: set[str]) -> None:
     """An override for nobody in the gradebook is a typo, not something to drop silently."""
     for override in corrections:
         if override.student_id not in students:
@@ -93,7 +93,7 @@ def _check_overrides(file: Path, corrections, students: set[str]) -> None:
                               f"a student on the roster or who handed something in, got {override.student_id!r}")
 
 
-def _variant_notes(sheet: Assignment, key, row: int, submission: Submission) -> tuple[str, ...]:
+def _variant_notes(sheet: Assignment, key: Key, row: int, submission: Submission) -> tuple[str, ...]:
     if not submission.params:
         return ()
     differences = params_mismatch(sheet, submission.params, key.params(row))
@@ -104,7 +104,8 @@ def _variant_notes(sheet: Assignment, key, row: int, submission: Submission) -> 
 
 
 def _write(out: Path, gradebook: Gradebook, progress: Progress | None) -> None:
-    """Every output, each written atomically; two halves side by side where there are two cores.
+    """Every output, each written atomically; three jobs side by side where there are cores for them
+    (the tables and students' copies here; the workbook and the instructor's copies in workers).
 
     Feedback goes into two archives (one file each, ready for an LMS's bulk feedback upload):
     ``feedback.zip`` with every student's own copy, ``feedback_instructor.zip`` with the
