@@ -7,12 +7,31 @@ credit and named slips.
 
 from grader.assignment import Assignment, Question, load_assignment
 from grader.compare import Tolerance, ToleranceMode
-from grader.engine.variants import VariantTable, default_variant, draw_variants, variant_from_params
-from grader.errors import ConfigError, GraderError, RejectedFile, UsageError, VariantError
+from grader.engine.variants import (
+    VariantTable,
+    default_variant,
+    draw_variants,
+    variant_from_params,
+)
+from grader.errors import (
+    ConfigError,
+    GraderError,
+    RejectedFile,
+    UsageError,
+    VariantError,
+)
 from grader.gradebook import Gradebook, build_gradebook
 from grader.grading import GradedSubmission, Outcome, Verdict, grade_class
 from grader.key import Key, compute_key
-from grader.submissions import Answer, Batch, QuestionSet, Rejection, Submission, read_file, read_paths
+from grader.submissions import (
+    Answer,
+    Batch,
+    QuestionSet,
+    Rejection,
+    Submission,
+    read_file,
+    read_paths,
+)
 
 __version__ = "0.1.0"
 

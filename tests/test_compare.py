@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.compare import Tolerance, ToleranceMode, allowed_error, digits_written, shows_precision, within
+from grader.compare import (
+    Tolerance,
+    ToleranceMode,
+    allowed_error,
+    digits_written,
+    shows_precision,
+    within,
+)
 
 
 def accepts(tolerance: Tolerance, expected: float, given: float, bound: float = 0.0) -> bool:

@@ -11,7 +11,15 @@ from grader.grading import grade_class
 from grader.key import compute_key
 from grader.overrides import Override
 from grader.roster import Roster, RosterEntry
-from grader.submissions.records import Answer, Batch, Rejection, Skipped, Source, Submission, Superseded
+from grader.submissions.records import (
+    Answer,
+    Batch,
+    Rejection,
+    Skipped,
+    Source,
+    Submission,
+    Superseded,
+)
 
 ASSIGNMENT = load_assignment("answer_keys/practice09.yaml")
 QUESTIONS = [q.id for q in ASSIGNMENT.numeric_questions]

@@ -9,11 +9,11 @@ from typing import Callable, Sequence
 from grader.assignment import Assignment, load_assignment
 from grader.engine.variants import VariantTable, default_variant, draw_variants
 from grader.errors import ConfigError, UsageError
+from grader.filenames import student_stems
 from grader.gradebook import Gradebook, build_gradebook
 from grader.grading import grade_class
 from grader.key import Key, compute_key, params_mismatch
 from grader.overrides import Override, load_overrides
-from grader.filenames import student_stems
 from grader.report.feedback import FeedbackRenderer
 from grader.report.files import write_atomic, zip_archive
 from grader.report.gradebook_csv import files_csv, gradebook_csv

@@ -23,7 +23,12 @@ from grader.assignment import load_assignment
 from grader.engine.variants import draw_variants
 from grader.errors import UsageError
 from grader.handout import handout_pages, student_stems, student_variant
-from grader.handout.templates import FIXED_DATE, csv_template, xlsx_template, yaml_template
+from grader.handout.templates import (
+    FIXED_DATE,
+    csv_template,
+    xlsx_template,
+    yaml_template,
+)
 from grader.key import Key, compute_key
 from grader.report.files import write_atomic
 from grader.report.keyfile import key_table, render_key

@@ -11,9 +11,9 @@
 from __future__ import annotations
 
 from grader.errors import UsageError
+from grader.filenames import safe_stem, student_stems
 from grader.handout import html, markdown, practice09
 from grader.handout.blocks import Block
-from grader.filenames import safe_stem, student_stems
 from grader.handout.student import StudentVariant, student_variant
 from grader.handout.templates import csv_template, xlsx_template, yaml_template
 

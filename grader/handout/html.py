@@ -6,7 +6,15 @@ from __future__ import annotations
 import html
 from typing import Sequence
 
-from grader.handout.blocks import Block, Equation, Figure, Heading, Item, Paragraph, Table
+from grader.handout.blocks import (
+    Block,
+    Equation,
+    Figure,
+    Heading,
+    Item,
+    Paragraph,
+    Table,
+)
 from grader.handout.formula import to_html as formula_html
 
 CSS = """

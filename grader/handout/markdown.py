@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from grader.handout.blocks import Block, Equation, Figure, Heading, Item, Paragraph, Table
+from grader.handout.blocks import (
+    Block,
+    Equation,
+    Figure,
+    Heading,
+    Item,
+    Paragraph,
+    Table,
+)
 from grader.handout.formula import to_text
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")

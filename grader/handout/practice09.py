@@ -7,7 +7,15 @@ in the template (``[s1]``). Only the hint table carries computed values.
 from __future__ import annotations
 
 from grader.engine.practice09 import CLASSES
-from grader.handout.blocks import Block, Equation, Figure, Heading, Item, Paragraph, Table
+from grader.handout.blocks import (
+    Block,
+    Equation,
+    Figure,
+    Heading,
+    Item,
+    Paragraph,
+    Table,
+)
 from grader.handout.network_svg import network_svg
 from grader.handout.student import StudentVariant, show_hint, show_number
 

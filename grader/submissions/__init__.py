@@ -13,7 +13,15 @@ Excel alike; ``discover`` walks folders and picks the newest file per student.
 from grader.submissions.discover import read_file, read_paths
 from grader.submissions.ids import QuestionSet, canonical_question
 from grader.submissions.numbers import parse_number
-from grader.submissions.records import Answer, Batch, Rejection, Skipped, Source, Submission, Superseded
+from grader.submissions.records import (
+    Answer,
+    Batch,
+    Rejection,
+    Skipped,
+    Source,
+    Submission,
+    Superseded,
+)
 
 __all__ = [
     "Answer",

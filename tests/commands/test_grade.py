@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-import zipfile
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -164,8 +164,8 @@ def test_a_hand_in_from_someone_not_on_the_roster_is_kept_and_flagged(tmp_path):
 def test_the_workbook_colours_each_cell_by_outcome_and_lists_every_file(demo):
     import openpyxl
 
-    from grader.report.feedback import COLOUR
     from grader.grading import Verdict
+    from grader.report.feedback import COLOUR
 
     book = openpyxl.load_workbook(demo / "gradebook.xlsx")
     assert book.sheetnames == ["gradebook", "free text", "files", "statistics"]

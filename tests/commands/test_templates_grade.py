@@ -19,9 +19,9 @@ import pytest
 import yaml
 
 from grader.assignment import load_assignment
+from grader.cli import main
 from grader.commands.variants import variants
 from grader.engine.variants import draw_variants
-from grader.cli import main
 from grader.grading import Verdict, grade_class
 from grader.key import compute_key
 from grader.submissions import QuestionSet, read_file

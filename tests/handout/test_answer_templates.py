@@ -13,7 +13,13 @@ import yaml
 
 from grader.assignment import load_assignment
 from grader.engine.variants import draw_variants
-from grader.handout import csv_template, student_stems, student_variant, xlsx_template, yaml_template
+from grader.handout import (
+    csv_template,
+    student_stems,
+    student_variant,
+    xlsx_template,
+    yaml_template,
+)
 from grader.key import compute_key, flat_params, nested_params
 
 ASSIGNMENT = Path(__file__).resolve().parents[2] / "answer_keys" / "practice09.yaml"

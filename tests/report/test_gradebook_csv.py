@@ -16,7 +16,14 @@ from grader.overrides import Override
 from grader.report.files import safe_cell
 from grader.report.gradebook_csv import files_csv, gradebook_csv, points_text
 from grader.roster import Roster, RosterEntry
-from grader.submissions.records import Answer, Batch, Rejection, Skipped, Source, Submission
+from grader.submissions.records import (
+    Answer,
+    Batch,
+    Rejection,
+    Skipped,
+    Source,
+    Submission,
+)
 
 ASSIGNMENT = load_assignment("answer_keys/practice09.yaml")
 NUMERIC = [q.id for q in ASSIGNMENT.numeric_questions]

@@ -19,7 +19,14 @@ from grader.overrides import Override
 from grader.report.feedback import COLOUR
 from grader.report.workbook import gradebook_xlsx
 from grader.roster import Roster, RosterEntry
-from grader.submissions.records import Answer, Batch, Rejection, Skipped, Source, Submission
+from grader.submissions.records import (
+    Answer,
+    Batch,
+    Rejection,
+    Skipped,
+    Source,
+    Submission,
+)
 
 ASSIGNMENT = load_assignment("answer_keys/practice09.yaml")
 GRAPH = ASSIGNMENT.graph

@@ -7,7 +7,11 @@ import dataclasses
 import pytest
 
 from grader.submissions import QuestionSet, canonical_question
-from grader.submissions.ids import is_student_id_label, student_id_from_name, student_id_text
+from grader.submissions.ids import (
+    is_student_id_label,
+    student_id_from_name,
+    student_id_text,
+)
 
 from .conftest import NUMERIC_IDS, QUESTIONS, TEXT_IDS
 

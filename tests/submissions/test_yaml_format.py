@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from grader.submissions import Rejection, Submission, read_file
 
 from .conftest import QUESTIONS, Write
