@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -150,7 +152,7 @@ def test_a_sign_error_gets_a_hint_without_the_answer():
 
 
 def test_free_text_scores_only_where_the_assignment_gives_keywords(tmp_path):
-    text = open("answer_keys/practice09.yaml", encoding="utf-8").read().replace(
+    text = Path("answer_keys/practice09.yaml").read_text(encoding="utf-8").replace(
         '{id: q1b_i, kind: text,', '{id: q1b_i, kind: text, points: 1, keywords: [gradient, descent],')
     path = tmp_path / "a.yaml"
     path.write_text(text, encoding="utf-8")

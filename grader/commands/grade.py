@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from grader.assignment import Assignment, load_assignment
+from grader.collector import collector_paused
 from grader.engine.variants import VariantTable, default_variant, draw_variants
 from grader.errors import ConfigError, UsageError
 from grader.filenames import student_stems
@@ -73,15 +74,16 @@ def grade(
     if missing:
         raise UsageError(f"{missing[0]}: no such file or folder")
 
-    batch = read_paths([Path(p) for p in submissions], question_set(sheet))
-    handed_in = batch.submissions
-    variants = class_variants(sheet, [s.student_id for s in handed_in], secret, same_variant)
-    key = compute_key(sheet, variants)
-    notes = [_variant_notes(sheet, key, row, s) for row, s in enumerate(handed_in)]
-    graded = grade_class(sheet, key, handed_in, notes)
-    gradebook = build_gradebook(sheet, graded, batch, class_roster, corrections)
-    _check_overrides(overrides_file, corrections, {row.student_id for row in gradebook.rows})
-    _write(out, gradebook, progress)
+    with collector_paused():  # the class's records are acyclic and live to the end
+        batch = read_paths([Path(p) for p in submissions], question_set(sheet))
+        handed_in = batch.submissions
+        variants = class_variants(sheet, [s.student_id for s in handed_in], secret, same_variant)
+        key = compute_key(sheet, variants)
+        notes = [_variant_notes(sheet, key, row, s) for row, s in enumerate(handed_in)]
+        graded = grade_class(sheet, key, handed_in, notes)
+        gradebook = build_gradebook(sheet, graded, batch, class_roster, corrections)
+        _check_overrides(overrides_file, corrections, {row.student_id for row in gradebook.rows})
+        _write(out, gradebook, progress)
     return GradeResult(out, gradebook, class_summary(gradebook))
 
 

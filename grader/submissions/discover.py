@@ -6,12 +6,11 @@ every file ends up as submissions, a rejection, or a skipped entry in the ``Batc
 
 from __future__ import annotations
 
-import gc
 import os
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from grader.collector import collector_paused
 from grader.submissions.csv_format import read_csv
 from grader.submissions.draft import Origin, rejection
 from grader.submissions.ids import QuestionSet, student_id_from_name
@@ -90,29 +89,8 @@ def read_paths(paths: Iterable[Path | str], questions: QuestionSet) -> Batch:
     A student with several submissions keeps the newest (by modification time, ties
     broken by path); the others are listed as superseded.
     """
-    with _collector_paused():
+    with collector_paused():
         return _read_all(paths, questions)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a batch is read.
-
-    A batch builds hundreds of thousands of acyclic records that live on; the
-    collector would rescan them again and again (a third of the reading time).
-    Afterwards they are moved straight to the oldest generation (``freeze`` then
-    ``unfreeze``, both O(1)) rather than scanned once more by the next collection.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:  # leave a caller's own frozen objects alone
-            gc.freeze()
-            gc.unfreeze()
-        if was_enabled:
-            gc.enable()
 
 
 def _read_all(paths: Iterable[Path | str], questions: QuestionSet) -> Batch:

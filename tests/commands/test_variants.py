@@ -68,7 +68,7 @@ def test_templates_carry_the_students_own_id_and_params(tmp_path, roster):
 def test_key_files_hold_every_student_and_answer(tmp_path, roster):
     variants(assignment=ASSIGNMENT, roster=roster, out=tmp_path / "out")
     sheet = load_assignment(ASSIGNMENT)
-    rows = list(csv.DictReader((tmp_path / "out" / "key.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "key.csv").read_text(encoding="utf-8"))))
     assert [r["student_id"] for r in rows] == ["B12345", "B67890", "00123"]
     assert all(q.id in rows[0] for q in sheet.numeric_questions)
     book = openpyxl.load_workbook(tmp_path / "out" / "key.xlsx")
