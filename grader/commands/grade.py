@@ -75,7 +75,7 @@ def grade(
         raise UsageError(f"{missing[0]}: no such file or folder")
 
     with collector_paused():  # the class's records are acyclic and live to the end
-        batch = read_paths([Path(p) for p in submissions], question_set(sheet))
+        batch = read_paths([Path(p) for p in submissions], question_set(sheet), progress)
         handed_in = batch.submissions
         variants = class_variants(sheet, [s.student_id for s in handed_in], secret, same_variant)
         key = compute_key(sheet, variants)

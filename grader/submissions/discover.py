@@ -83,33 +83,40 @@ def _read(path: Path, file: str, questions: QuestionSet) -> list[Submission | Re
         return [rejection(origin, f"could not be read: {type(exc).__name__}: {exc}")]
 
 
-def read_paths(paths: Iterable[Path | str], questions: QuestionSet) -> Batch:
+def read_paths(
+    paths: Iterable[Path | str], questions: QuestionSet, progress: Callable[[str, int, int], None] | None = None
+) -> Batch:
     """Everything in ``paths`` (files, and folders read recursively in sorted order).
 
     A student with several submissions keeps the newest (by modification time, ties
-    broken by path); the others are listed as superseded.
+    broken by path); the others are listed as superseded. ``progress("reading", done, total)``
+    is called after each file, if given.
     """
     with collector_paused():
-        return _read_all(paths, questions)
+        return _read_all(paths, questions, progress)
 
 
-def _read_all(paths: Iterable[Path | str], questions: QuestionSet) -> Batch:
+def _read_all(paths: Iterable[Path | str], questions: QuestionSet,
+              progress: Callable[[str, int, int], None] | None) -> Batch:
     submissions: list[Submission] = []
     rejections: list[Rejection] = []
     skipped: list[Skipped] = []
     seen: set[str] = set()
+    files: list[Path] = []
     for path in paths:
-        path = Path(path)
-        for found in _walk(path, skipped, rejections):
+        for found in _walk(Path(path), skipped, rejections):
             key = os.path.normcase(os.path.abspath(found))
-            if key in seen:
-                continue
-            seen.add(key)
-            for item in _read(found, str(found), questions):
-                if isinstance(item, Submission):
-                    submissions.append(item)
-                else:
-                    rejections.append(item)
+            if key not in seen:
+                seen.add(key)
+                files.append(found)
+    for done, found in enumerate(files, start=1):
+        for item in _read(found, str(found), questions):
+            if isinstance(item, Submission):
+                submissions.append(item)
+            else:
+                rejections.append(item)
+        if progress:
+            progress("reading", done, len(files))
     kept, superseded = _newest_per_student(submissions)
     return Batch(tuple(kept), tuple(rejections), tuple(skipped), tuple(superseded))
 
