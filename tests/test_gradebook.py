@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from handins import submission
 
 from grader.assignment import load_assignment
 from grader.engine.variants import default_variant
@@ -12,23 +13,14 @@ from grader.key import compute_key
 from grader.overrides import Override
 from grader.roster import Roster, RosterEntry
 from grader.submissions.records import (
-    Answer,
     Batch,
     Rejection,
     Skipped,
-    Source,
-    Submission,
     Superseded,
 )
 
 ASSIGNMENT = load_assignment("answer_keys/practice09.yaml")
 QUESTIONS = [q.id for q in ASSIGNMENT.numeric_questions]
-
-
-def submission(student_id: str, values: dict[str, object], file: str | None = None) -> Submission:
-    file = file or f"{student_id}_practice09.yaml"
-    answers = {q: Answer(q, repr(float(v)), float(v), None, Source(file)) for q, v in values.items()}
-    return Submission(student_id, file, answers)
 
 
 def graded_default(student_id: str, change: dict[str, float] | None = None, file: str | None = None):

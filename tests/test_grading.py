@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from handins import submission
 
 from grader.assignment import load_assignment
 from grader.engine.variants import default_variant, draw_variants
@@ -16,16 +17,6 @@ from grader.submissions.records import Answer, Source, Submission
 ASSIGNMENT = load_assignment("answer_keys/practice09.yaml")
 GRAPH = ASSIGNMENT.graph
 QUESTIONS = [q.id for q in ASSIGNMENT.numeric_questions]
-
-
-def submission(student_id: str, values: dict[str, object]) -> Submission:
-    answers = {}
-    for qid, value in values.items():
-        raw = value if isinstance(value, str) else repr(float(value))
-        number = None if isinstance(value, str) else float(value)
-        problem = f"could not read {raw!r} as a number" if isinstance(value, str) and raw.strip() else None
-        answers[qid] = Answer(qid, raw, number, problem if isinstance(value, str) else None, Source("test.yaml"))
-    return Submission(student_id, "test.yaml", answers)
 
 
 def rounded_chain(params, decimals=4, overrides=None, slip=None):

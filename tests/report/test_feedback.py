@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+from handins import submission
 
 from grader.assignment import load_assignment
 from grader.engine.variants import draw_variants
@@ -15,7 +16,7 @@ from grader.grading import Verdict, grade_class
 from grader.key import compute_key
 from grader.overrides import Override
 from grader.report.feedback import FeedbackRenderer
-from grader.submissions.records import Answer, Batch, Source, Submission
+from grader.submissions.records import Batch
 
 ASSIGNMENT = load_assignment("answer_keys/practice09.yaml")
 GRAPH = ASSIGNMENT.graph
@@ -25,19 +26,10 @@ SCRIPT = "<script>alert(1)</script>"
 STUDENT = "FB1"
 
 
-def answer(qid: str, value: object) -> Answer:
-    if isinstance(value, str):
-        if qid in TEXT_IDS or not value.strip():
-            return Answer(qid, value, None, None, Source("FB1.yaml", row=3))
-        return Answer(qid, value, None, f"could not read {value!r} as a number", Source("FB1.yaml", row=3))
-    return Answer(qid, repr(float(value)), float(value), None, Source("FB1.yaml", row=3))
-
-
 def hand_in(values: dict[str, object]):
     variants = draw_variants(ASSIGNMENT, [STUDENT])
     key = compute_key(ASSIGNMENT, variants)
-    submission = Submission(STUDENT, "FB1.yaml", {q: answer(q, v) for q, v in values.items()})
-    return key, grade_class(ASSIGNMENT, key, [submission])[0]
+    return key, grade_class(ASSIGNMENT, key, [submission(STUDENT, values, "FB1.yaml", row=3)])[0]
 
 
 def mixed_answers() -> dict[str, object]:

@@ -12,6 +12,7 @@ import io
 
 import numpy as np
 import pytest
+from handins import submission
 
 from grader.assignment import load_assignment
 from grader.engine.variants import default_variant
@@ -20,7 +21,7 @@ from grader.grading import Verdict, grade_class
 from grader.key import compute_key
 from grader.report.stats import class_summary, question_stats, stats_csv
 from grader.roster import Roster, RosterEntry
-from grader.submissions.records import Answer, Batch, Rejection, Source, Submission
+from grader.submissions.records import Batch, Rejection
 
 ASSIGNMENT = load_assignment("answer_keys/practice09.yaml")
 GRAPH = ASSIGNMENT.graph
@@ -30,9 +31,7 @@ SOFTMAX = ["exp_dog", "exp_cat", "exp_boat", "exp_airplane", "p_dog", "p_cat", "
 
 def hand_in(student_id: str, values: dict[str, float]):
     key = compute_key(ASSIGNMENT, default_variant(ASSIGNMENT, student_id))
-    file = f"{student_id}.yaml"
-    answers = {q: Answer(q, repr(float(v)), float(v), None, Source(file)) for q, v in values.items()}
-    return grade_class(ASSIGNMENT, key, [Submission(student_id, file, answers)])[0]
+    return grade_class(ASSIGNMENT, key, [submission(student_id, values, f"{student_id}.yaml")])[0]
 
 
 def right_answers() -> dict[str, float]:

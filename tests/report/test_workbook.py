@@ -9,6 +9,7 @@ import numpy as np
 import openpyxl
 import pytest
 import xlsxwriter.core
+from handins import submission
 
 from grader.assignment import load_assignment
 from grader.engine.variants import default_variant
@@ -20,12 +21,9 @@ from grader.report.feedback import COLOUR
 from grader.report.workbook import gradebook_xlsx
 from grader.roster import Roster, RosterEntry
 from grader.submissions.records import (
-    Answer,
     Batch,
     Rejection,
     Skipped,
-    Source,
-    Submission,
 )
 
 ASSIGNMENT = load_assignment("answer_keys/practice09.yaml")
@@ -37,10 +35,8 @@ EVIL_ID = '=HYPERLINK("http://example.invalid","x")'
 
 def hand_in(student_id: str, numbers: dict[str, float], text: dict[str, str] | None = None):
     key = compute_key(ASSIGNMENT, default_variant(ASSIGNMENT, student_id))
-    file = f"{student_id}.yaml"
-    answers = {q: Answer(q, repr(float(v)), float(v), None, Source(file)) for q, v in numbers.items()}
-    answers.update({q: Answer(q, raw, None, None, Source(file)) for q, raw in (text or {}).items()})
-    return grade_class(ASSIGNMENT, key, [Submission(student_id, file, answers)])[0]
+    handed = submission(student_id, {**numbers, **(text or {})}, f"{student_id}.yaml")
+    return grade_class(ASSIGNMENT, key, [handed])[0]
 
 
 def right_answers() -> dict[str, float]:
