@@ -111,7 +111,7 @@ def _write(out: Path, gradebook: Gradebook, progress: Progress | None) -> None:
 
     Feedback goes into two archives (one file each, ready for an LMS's bulk feedback upload):
     ``feedback.zip`` with every student's own copy, ``feedback_instructor.zip`` with the
-    expected values added.
+    expected values added. They are stored, not deflated: deflating cost more than rendering.
     """
     renderer = FeedbackRenderer(gradebook.assignment)
     graded_rows = [row for row in gradebook.rows if row.graded is not None]
@@ -124,7 +124,7 @@ def _write(out: Path, gradebook: Gradebook, progress: Progress | None) -> None:
             pages[f"{name}.md"], pages[f"{name}.html"] = renderer.pages(row, instructor=instructor)
             if report:
                 report("feedback", done, len(graded_rows))
-        write_atomic(out / ("feedback_instructor.zip" if instructor else "feedback.zip"), zip_archive(pages))
+        write_atomic(out / ("feedback_instructor.zip" if instructor else "feedback.zip"), zip_archive(pages, compress=False))
 
     def tables_and_student_copies() -> None:
         write_atomic(out / "gradebook.csv", gradebook_csv(gradebook))

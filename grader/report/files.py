@@ -42,15 +42,19 @@ def safe_cell(text: str) -> str:
 
 
 
-def zip_archive(entries: dict[str, str | bytes]) -> bytes:
-    """A deterministic zip (fixed dates, sorted names) of ``name -> content``."""
+def zip_archive(entries: dict[str, str | bytes], compress: bool = True) -> bytes:
+    """A deterministic zip (fixed dates, sorted names) of ``name -> content``.
+
+    ``compress=False`` stores the entries as they are: a few times larger, and free to write.
+    """
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    with zipfile.ZipFile(buffer, "w", compression=method) as archive:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = method
             info.external_attr = 0o644 << 16
             content = entries[name]
             data = content.encode("utf-8") if isinstance(content, str) else content
-            archive.writestr(info, data, compresslevel=1)  # fast: feedback pages are small and alike
+            archive.writestr(info, data, compresslevel=1 if compress else None)
     return buffer.getvalue()
