@@ -20,7 +20,7 @@ from grader.report.files import write_atomic, zip_archive
 from grader.report.gradebook_csv import files_csv, gradebook_csv
 from grader.report.side_by_side import run_side_by_side
 from grader.report.stats import ClassSummary, class_summary, stats_csv
-from grader.report.workbook import gradebook_xlsx
+from grader.report.workbook import write_gradebook_xlsx
 from grader.roster import load_roster
 from grader.submissions import QuestionSet, read_paths
 from grader.submissions.records import Submission
@@ -135,6 +135,6 @@ def _write(out: Path, gradebook: Gradebook, progress: Progress | None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     run_side_by_side(
         tables_and_student_copies,
-        lambda: write_atomic(out / "gradebook.xlsx", gradebook_xlsx(gradebook)),
+        lambda: write_gradebook_xlsx(gradebook, out / "gradebook.xlsx"),
         lambda: feedback(instructor=True, report=None),
     )

@@ -4,22 +4,36 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from pathlib import Path
 
 import xlsxwriter
 
 from grader.gradebook import Gradebook
 from grader.grading import Verdict
 from grader.report.feedback import COLOUR
-from grader.report.files import safe_cell
+from grader.report.files import atomic_target, safe_cell
 from grader.report.stats import class_summary, question_stats
 
 # A fixed creation date keeps the file byte-identical from run to run.
 _CREATED = datetime(2020, 1, 1)
+# Student text stays text: never turned into a formula or a link.
+_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
 
 def gradebook_xlsx(gradebook: Gradebook) -> bytes:
+    """The workbook's bytes (for tests and callers that want them in memory)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    _fill(xlsxwriter.Workbook(buffer, {"in_memory": True, **_OPTIONS}), gradebook)
+    return buffer.getvalue()
+
+
+def write_gradebook_xlsx(gradebook: Gradebook, path: Path) -> None:
+    """Write the workbook to ``path`` atomically; through a file, which xlsxwriter writes faster."""
+    with atomic_target(path) as target:
+        _fill(xlsxwriter.Workbook(str(target), _OPTIONS), gradebook)
+
+
+def _fill(book, gradebook: Gradebook) -> None:
     book.set_properties({"created": _CREATED, "title": f"{gradebook.assignment.title}: gradebook"})
     styles = {
         "header": book.add_format({"bold": True, "bg_color": "#f4f4f4", "border": 1}),
@@ -32,7 +46,6 @@ def gradebook_xlsx(gradebook: Gradebook) -> bytes:
     _files_sheet(book, gradebook, styles)
     _statistics_sheet(book, gradebook, styles)
     book.close()
-    return buffer.getvalue()
 
 
 def _gradebook_sheet(book, gradebook: Gradebook, styles) -> None:
