@@ -119,19 +119,33 @@ def grade_class(
     follow = graph.evaluate(params, overrides=filled).computed
     chain = graph.evaluate(params, overrides=own).computed
     slipped = {slip.name: graph.evaluate(params, overrides=own, slip=slip).computed for slip in graph.slips}
-    # An earlier answer that is given and wrong, or given as exactly 0 where the value is not.
+    upstream_of = {q.id: tuple(graph.by_name[n].question for n in graph.nearest_questions_upstream(nodes[q.id].name))
+                   for q in questions}
+    # An earlier answer that is given and wrong, or given as exactly 0 where the value is not;
+    # a blank one counts as wrong where it would be computed from wrong answers of its own.
     off = {q: ~np.isnan(given[q]) & ~within(given[q], reference[q], allowed[q]) for q in given}
+    for qid in nodes:  # graph order: what a question reads comes before it
+        gap = np.isnan(given[qid])
+        for u in upstream_of[qid]:
+            off[qid] = off[qid] | (gap & off[u])
     zero = {q: (given[q] == 0.0) & (np.abs(reference[q]) > allowed[q]) for q in given}
+
+    def wrong_given(question_id: str, row: int) -> tuple[str, ...]:
+        """The wrong answers the student wrote that ``question_id`` builds on (itself if written)."""
+        if not np.isnan(given[question_id][row]):
+            return (question_id,)
+        found = (r for u in upstream_of[question_id] if off[u][row] for r in wrong_given(u, row))
+        return tuple(dict.fromkeys(found))
 
     judged = {}
     for question in questions:
         node = nodes[question.id]
-        upstream = tuple(graph.by_name[n].question for n in graph.nearest_questions_upstream(node.name))
+        upstream = upstream_of[question.id]
         state = np.array([_state(question, a) for a in answers[question.id]], dtype=np.int8)
         judged[question.id] = _judge(
             question.id, node.domain, state, given[question.id], reference[question.id], allowed[question.id],
             [follow[node.name], chain[node.name]], {name: values[node.name] for name, values in slipped.items()},
-            tolerances, upstream, off, zero,
+            tolerances, upstream, off, zero, wrong_given,
         )
 
     graded = []
@@ -166,7 +180,7 @@ def _state(question: Question, answer: Answer | None) -> int:
 
 
 def _judge(qid, domain, state, given, reference, allowed, recomputations, slip_values, tolerances, upstream,
-           off, zero) -> _Judged:
+           off, zero, wrong_given) -> _Judged:
     n = len(given)
     verdict = np.full(n, Verdict.WRONG, dtype=object)
     verdict[state == _STATE_MISSING] = Verdict.MISSING
@@ -209,7 +223,7 @@ def _judge(qid, domain, state, given, reference, allowed, recomputations, slip_v
         remaining &= ~hit
     upstream_lists = [()] * n
     for i in np.flatnonzero(matched).tolist():
-        upstream_lists[i] = tuple(u for u in upstream if off[u][i])
+        upstream_lists[i] = tuple(dict.fromkeys(r for u in upstream if off[u][i] for r in wrong_given(u, i)))
     recomputed_list = [None if v != v else v for v in recomputed.tolist()]  # NaN -> None
     return _Judged(list(verdict), recomputed_list, list(slip), list(refusal), upstream_lists)
 

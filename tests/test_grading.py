@@ -196,3 +196,18 @@ def test_any_answers_get_a_verdict_and_bounded_points(answers):
     assert [o.question for o in graded.outcomes] == QUESTIONS
     assert all(0.0 <= o.points <= o.max_points for o in graded.outcomes)
     assert all(isinstance(o.verdict, Verdict) and o.message for o in graded.outcomes)
+
+
+def test_follow_through_reaches_past_a_blank_step():
+    """s1 wrong, a1 left blank, s3 worked from the student's own (unwritten) a1: s3 follows through."""
+    variants = draw_variants(ASSIGNMENT, ["G1"])
+    key = compute_key(ASSIGNMENT, variants)
+    wrong_s1 = key.answer("s1") + 0.3
+    chain = rounded_chain(variants.columns, overrides={"s1": wrong_s1})
+    answers = {q: float(chain[GRAPH.question_nodes[q].name][0]) for q in QUESTIONS}
+    del answers["a1"]
+    graded = grade_class(ASSIGNMENT, key, [submission("G1", answers)])[0]
+    assert graded.outcome("a1").verdict is Verdict.MISSING
+    assert graded.outcome("s3").verdict is Verdict.FOLLOW_THROUGH, graded.outcome("s3")
+    assert graded.outcome("s3").points == 1.0
+    assert graded.outcome("s3").upstream == ("s1",)  # named by what was written, not the blank a1
