@@ -12,6 +12,7 @@ from grader.assignment import load_assignment
 from grader.engine.variants import default_variant, draw_variants
 from grader.grading import Verdict, grade_class
 from grader.key import compute_key
+from grader.submissions import parse_number
 from grader.submissions.records import Answer, Source, Submission
 
 ASSIGNMENT = load_assignment("answer_keys/practice09.yaml")
@@ -211,3 +212,29 @@ def test_follow_through_reaches_past_a_blank_step():
     assert graded.outcome("s3").verdict is Verdict.FOLLOW_THROUGH, graded.outcome("s3")
     assert graded.outcome("s3").points == 1.0
     assert graded.outcome("s3").upstream == ("s1",)  # named by what was written, not the blank a1
+
+
+@pytest.mark.parametrize(
+    "tolerance, written, verdict",
+    [
+        ("{mode: decimals, places: 2}", "{s1:.2f}", Verdict.CORRECT),
+        ("{mode: decimals, places: 2, require_digits: true}", "{s1:.1f}", Verdict.WRONG),
+        ("{mode: sigfigs, digits: 2}", "{s1:.2g}", Verdict.CORRECT),
+        ("{mode: relabs, rel: 0.0, abs: 0.0}", "{s1_off:.6f}", Verdict.WRONG),
+    ],
+)
+def test_a_questions_own_tolerance_in_the_assignment_file_is_applied(tmp_path, tolerance, written, verdict):
+    text = Path("answer_keys/practice09.yaml").read_text(encoding="utf-8").replace(
+        "{id: s3, prompt:", f"{{id: s3, tolerance: {tolerance}, prompt:")
+    path = tmp_path / "a.yaml"
+    path.write_text(text, encoding="utf-8")
+    sheet = load_assignment(path)
+    key = compute_key(sheet, default_variant(sheet, "T2"))
+    s3 = key.answers(0)["s3"]
+    raw = written.format(s1=s3, s1_off=s3 + 1e-4)
+    others = submission("T2", {q: v for q, v in key.answers(0).items() if q != "s3"})
+    value, _ = parse_number(raw)
+    written_s3 = Answer("s3", raw, value, None, Source("t"))
+    handed = Submission("T2", "t", {**others.answers, "s3": written_s3})
+    graded = grade_class(sheet, key, [handed])[0]
+    assert graded.outcome("s3").verdict is verdict, (raw, graded.outcome("s3"))
