@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.errors import ConfigError
+from grader.submissions.csv_format import decode
 
 MAX_ROSTER_BYTES = 20_000_000
 
@@ -55,7 +56,9 @@ def load_roster(path: str | Path) -> Roster:
         data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(file, "(file)", f"a readable roster CSV ({exc.strerror})") from None
-    text = _decode(data)
+    text = decode(data)  # the same encodings a submission CSV may come in
+    if text is None:
+        raise ConfigError(file, "(file)", "text in UTF-8, UTF-16 or cp1252")
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -112,12 +115,3 @@ def _canvas_header_row(row: list[str], id_at: int) -> bool:
 
 def _columns(lowered: list[str], names: tuple[str, ...]) -> list[int]:
     return [lowered.index(n) for n in names if n in lowered]
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
