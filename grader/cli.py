@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--roster", help="roster CSV: students who should have handed something in")
     grade.add_argument("--overrides", help="CSV student_id,question,points,comment (default: OUT/overrides.csv)")
     grade.add_argument("--same-variant", action="store_true", help="everyone worked the sheet's own numbers")
+    grade.add_argument("--jobs", type=int, help="processes to grade with (default: one per core for a large class)")
     secret_options(grade)
 
     check = commands.add_parser("check", help="a student's self-check of a filled template")
@@ -85,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             result = grade(assignment=args.assignment, submissions=args.submissions, out=args.out,
                            roster=args.roster, overrides=args.overrides, secret=secret,
-                           same_variant=args.same_variant, progress=_ProgressBar())
+                           same_variant=args.same_variant, progress=_ProgressBar(), jobs=args.jobs)
             s = result.summary
             print(f"graded {s.graded}, missing {s.missing}, rejected {s.rejected} of {s.students} students; "
                   f"mean {s.mean_percent:.1f}%; wrote {result.out}/gradebook.csv")

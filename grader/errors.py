@@ -23,6 +23,9 @@ class ConfigError(GraderError, ValueError):
         self.file, self.field, self.expected = str(file), field, expected
         super().__init__(f"{self.file}: {field}: {expected}")
 
+    def __reduce__(self):  # pickled with its three parts (it crosses from a worker process)
+        return (type(self), (self.file, self.field, self.expected))
+
 
 class UsageError(GraderError, ValueError):
     """A command's arguments cannot work (missing file, unknown student, ...)."""

@@ -32,7 +32,7 @@ def safe_stem(text: str) -> str:
 
 def student_stems(student_ids: Sequence[str]) -> dict[str, str]:
     """Student id -> the stem of its folder and file names (see the module's docstring)."""
-    usable = [sid for sid in student_ids if safe_stem(sid) == sid and len(sid) <= MAX_STEM and not _reserved(sid)]
+    usable = {sid for sid in student_ids if safe_stem(sid) == sid and len(sid) <= MAX_STEM and not _reserved(sid)}
     shared = Counter(sid.casefold() for sid in usable)
     stems = {}
     for sid in student_ids:

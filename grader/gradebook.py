@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from grader.assignment import Assignment
-from grader.grading import GradedSubmission
-from grader.overrides import Override
+from grader.grading import GradedSubmission, Marks, Verdict
+from grader.overrides import Override, with_overrides
 from grader.roster import Roster
 from grader.submissions.records import Batch
 
@@ -38,11 +38,15 @@ class GradebookRow:
     max_total: float
     reason: str
     files: tuple[str, ...]
-    graded: GradedSubmission | None = None
+    marks: Marks | None = None  # None unless graded
 
     @property
     def percent(self) -> float:
         return round(100.0 * self.total / self.max_total, 2) if self.max_total else 0.0
+
+    def verdict(self, question_index: int) -> Verdict:
+        """The verdict on the ``question_index``-th numeric question (missing when nothing was graded)."""
+        return self.marks.verdicts[question_index] if self.marks else Verdict.MISSING
 
 
 @dataclass(frozen=True)
@@ -55,17 +59,19 @@ class Gradebook:
 
 def build_gradebook(
     assignment: Assignment,
-    graded: Sequence[GradedSubmission],
+    graded: Sequence[Marks | GradedSubmission],
     batch: Batch,
     roster: Roster | None = None,
     overrides: Sequence[Override] = (),
 ) -> Gradebook:
-    """Join graded submissions, rejections and the roster; roster order first, then the rest by id."""
-    by_student: dict[str, GradedSubmission] = {g.student_id: g for g in graded}
+    """Join graded submissions (or their marks), rejections and the roster; roster order first,
+    then the rest by id. ``batch`` gives the rejected, superseded and skipped files."""
+    marks = [item.marks if isinstance(item, GradedSubmission) else item for item in graded]
+    by_student: dict[str, Marks] = {m.student_id: m for m in marks}
     rejected: dict[str, list[str]] = {}
     files: list[FileFate] = []
-    for item in graded:
-        files.append(FileFate(item.submission.file, item.student_id, "graded"))
+    for item in marks:
+        files.append(FileFate(item.file, item.student_id, "graded"))
     for rejection in batch.rejections:
         student = rejection.student_id or Path(rejection.file).stem
         named = rejection.reason if rejection.file in rejection.reason else f"{rejection.file}: {rejection.reason}"
@@ -91,11 +97,9 @@ def build_gradebook(
     rows = []
     for student_id in order:
         item = by_student.get(student_id)
-        automatic = {o.question: o.points for o in (*item.outcomes, *item.keyword_outcomes)} if item else {}
-        points = dict(automatic)
+        automatic = item.points if item else {}
         own_overrides = tuple(by_override.get(student_id, ()))
-        for override in own_overrides:
-            points[override.question] = override.points
+        points = with_overrides(automatic, own_overrides)
         status = "graded" if item else ("rejected" if student_id in rejected else "missing")
         reasons = rejected.get(student_id, [])
         if item and reasons:
@@ -113,7 +117,7 @@ def build_gradebook(
             max_total=max_total,
             reason="; ".join(reasons) if reasons else ("" if item or status != "missing" else "nothing handed in"),
             files=tuple(sorted(files_of.get(student_id, ()))),
-            graded=item,
+            marks=item,
         ))
     return Gradebook(assignment, tuple(rows), tuple(sorted(files, key=lambda f: f.file)),
                      has_names=bool(roster and roster.has_names))

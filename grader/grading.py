@@ -29,6 +29,10 @@ class Verdict(Enum):
     UNREADABLE = "unreadable"
     MISSING = "missing"
 
+    # Identity hashing in C (Enum's own hashes the name in Python): verdicts are counted and
+    # looked up by the hundred thousand. Equality is identity already, so the two agree.
+    __hash__ = object.__hash__
+
 
 class Outcome(NamedTuple):
     """One numeric question of one student: the verdict, the points and what feedback needs.
@@ -49,6 +53,22 @@ class Outcome(NamedTuple):
     recomputed: float | None = None
     slip: str | None = None
     upstream: tuple[str, ...] = ()
+
+
+class Marks(NamedTuple):
+    """What the gradebook, the workbook and the statistics keep of one graded submission.
+
+    Plain values only, so that a process that graded part of a class sends them back cheaply;
+    the full ``GradedSubmission`` (answers, messages, sources) stays where the feedback is written.
+    """
+
+    student_id: str
+    file: str
+    modified: float                 # the file's modification time: the newest file of a student counts
+    verdicts: tuple[Verdict, ...]   # per numeric question, in the assignment's order
+    slips: tuple[str | None, ...]   # the named slip per numeric question, where the verdict is a slip
+    points: dict[str, float]        # automatic points: numeric questions and keyword-scored free text
+    free_text: dict[str, str]       # free-text answers as written
 
 
 @dataclass(frozen=True)
@@ -77,6 +97,19 @@ class GradedSubmission:
     @cached_property
     def by_question(self) -> dict[str, Outcome]:
         return {o.question: o for o in self.outcomes}
+
+    @property
+    def marks(self) -> Marks:
+        outcomes = self.outcomes
+        return Marks(
+            self.submission.student_id,
+            self.submission.file,
+            self.submission.modified,
+            tuple([o.verdict for o in outcomes]),
+            tuple([o.slip for o in outcomes]),
+            {o.question: o.points for o in (*outcomes, *self.keyword_outcomes)},
+            {question: answer.raw for question, answer in self.free_text.items()},
+        )
 
 
 @dataclass(frozen=True)
@@ -111,7 +144,8 @@ def grade_class(
     tolerances = question_tolerances(assignment, params, key.values)
     questions = assignment.numeric_questions
     answers = {q.id: [s.answers.get(q.id) for s in submissions] for q in questions}
-    given = {q.id: np.array([_value(a) for a in answers[q.id]], dtype=float) for q in questions}
+    read = {q.id: _read_column(q, answers[q.id]) for q in questions}
+    given = {qid: values for qid, (values, _) in read.items()}
     reference = {q.id: np.asarray(key.values[nodes[q.id].name], dtype=float) for q in questions}
     allowed = {q.id: tolerances.allowed(q.id, reference[q.id]) for q in questions}
     own = {nodes[q.id].name: given[q.id] for q in questions}
@@ -141,42 +175,43 @@ def grade_class(
     for question in questions:
         node = nodes[question.id]
         upstream = upstream_of[question.id]
-        state = np.array([_state(question, a) for a in answers[question.id]], dtype=np.int8)
         judged[question.id] = _judge(
-            question.id, node.domain, state, given[question.id], reference[question.id], allowed[question.id],
+            question.id, node.domain, read[question.id][1], given[question.id], reference[question.id], allowed[question.id],
             [follow[node.name], chain[node.name]], {name: values[node.name] for name, values in slipped.items()},
             tolerances, upstream, off, zero, wrong_given,
         )
 
+    columns = [_outcomes(assignment, q, answers[q.id], judged[q.id], reference[q.id].tolist(), allowed[q.id].tolist())
+               for q in questions]
     graded = []
-    as_lists = {q.id: (reference[q.id].tolist(), allowed[q.id].tolist()) for q in questions}
     text_ids = [q.id for q in assignment.text_questions]
-    for row, submission in enumerate(submissions):
-        outcomes = tuple(
-            _outcome(assignment, q, answers[q.id][row], judged[q.id], row, as_lists[q.id][0][row],
-                     as_lists[q.id][1][row])
-            for q in questions
-        )
+    for row, (submission, outcomes) in enumerate(zip(submissions, zip(*columns))):
         free_text = {qid: submission.answers[qid] for qid in text_ids if qid in submission.answers}
         keyworded = tuple(_keywords_outcome(q, free_text.get(q.id)) for q in assignment.text_questions if q.keywords)
         graded.append(GradedSubmission(submission, outcomes, free_text, notes[row] if notes else (), keyworded))
     return graded
 
 
-def _value(answer: Answer | None) -> float:
-    if answer is None or answer.value is None or answer.problem is not None:
-        return np.nan
-    return float(answer.value)
-
-
-def _state(question: Question, answer: Answer | None) -> int:
-    if answer is None or (not answer.raw.strip() and answer.problem in (None, "blank")):
-        return _STATE_MISSING
-    if answer.value is None or answer.problem is not None:
-        return _STATE_UNREADABLE
-    if not shows_precision(question.tolerance, answer.raw):
-        return _STATE_IMPRECISE
-    return _STATE_OK
+def _read_column(question: Question, answers: Sequence[Answer | None]) -> tuple[np.ndarray, np.ndarray]:
+    """One question's answers for the class: the numbers (NaN where there is none) and each one's state."""
+    nan = float("nan")
+    tolerance = question.tolerance
+    digits_matter = tolerance.require_digits
+    values: list[float] = []
+    states: list[int] = []
+    for answer in answers:
+        if answer is None:
+            values.append(nan)
+            states.append(_STATE_MISSING)
+        elif answer.value is None or answer.problem is not None:
+            values.append(nan)
+            blank = not answer.raw.strip() and answer.problem in (None, "blank")
+            states.append(_STATE_MISSING if blank else _STATE_UNREADABLE)
+        else:
+            values.append(float(answer.value))
+            precise = not digits_matter or shows_precision(tolerance, answer.raw)
+            states.append(_STATE_OK if precise else _STATE_IMPRECISE)
+    return np.array(values, dtype=float), np.array(states, dtype=np.int8)
 
 
 def _judge(qid, domain, state, given, reference, allowed, recomputations, slip_values, tolerances, upstream,
@@ -226,6 +261,19 @@ def _judge(qid, domain, state, given, reference, allowed, recomputations, slip_v
         upstream_lists[i] = tuple(dict.fromkeys(r for u in upstream if off[u][i] for r in wrong_given(u, i)))
     recomputed_list = [None if v != v else v for v in recomputed.tolist()]  # NaN -> None
     return _Judged(list(verdict), recomputed_list, list(slip), list(refusal), upstream_lists)
+
+
+def _outcomes(assignment: Assignment, question: Question, answers: Sequence[Answer | None], judged: _Judged,
+              reference: list[float], allowed: list[float]) -> list[Outcome]:
+    """One question's outcomes for the class (a right answer, the common case, made directly)."""
+    qid, points = question.id, question.points
+    full = points * 1.0
+    return [
+        Outcome(qid, verdict, full, points, answers[row], reference[row], allowed[row], "correct")
+        if verdict is Verdict.CORRECT
+        else _outcome(assignment, question, answers[row], judged, row, reference[row], allowed[row])
+        for row, verdict in enumerate(judged.verdict)
+    ]
 
 
 def _outcome(assignment: Assignment, question: Question, answer: Answer | None, judged: _Judged, row: int,

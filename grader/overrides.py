@@ -7,6 +7,7 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from grader.errors import ConfigError
 
@@ -20,6 +21,14 @@ class Override:
     points: float
     comment: str = ""
     line: int = 0
+
+
+def with_overrides(automatic: Mapping[str, float], overrides: Iterable[Override]) -> dict[str, float]:
+    """Points per question as they count: a person's points where given, else the automatic ones."""
+    points = dict(automatic)
+    for override in overrides:
+        points[override.question] = override.points
+    return points
 
 
 def load_overrides(path: str | Path, max_points: dict[str, float]) -> tuple[Override, ...]:

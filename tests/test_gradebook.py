@@ -46,7 +46,7 @@ def test_a_roster_student_with_nothing_handed_in_is_missing_with_a_reason():
     assert row.status == "missing"
     assert row.reason == "nothing handed in"
     assert row.points == {} and row.total == 0 and row.files == ()
-    assert row.graded is None
+    assert row.marks is None
 
 
 def test_a_rejected_file_makes_its_student_rejected_with_the_files_reason():
@@ -143,7 +143,7 @@ def test_an_override_changes_points_and_total_but_automatic_keeps_the_automatic_
     assert row.automatic["s2"] == 0.0 and row.automatic["s1"] == 1.0
     assert row.total == wrong.total + 0.5 - 1.0
     assert row.overrides == tuple(overrides)
-    assert row.graded.total == wrong.total  # the graded submission itself is untouched
+    assert sum(row.marks.points.values()) == wrong.total  # the graded marks themselves are untouched
 
 
 def test_another_students_override_changes_nothing():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader.assignment import load_assignment
-from grader.commands.grade import question_set
+from grader.shards import question_set
 from grader.engine.variants import default_variant, draw_variants, variant_from_params
 from grader.errors import RejectedFile, UsageError
 from grader.grading import grade_class

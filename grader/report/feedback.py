@@ -8,12 +8,13 @@ assignment by ``FeedbackRenderer``, so a class of thousands renders quickly.
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 from grader.assignment import Assignment
-from grader.gradebook import GradebookRow
 from grader.grading import GradedSubmission, Outcome, Verdict
+from grader.overrides import Override, with_overrides
 from grader.report.gradebook_csv import points_text
 
 MARK = {
@@ -42,6 +43,13 @@ th{background:#f4f4f4}code{font-family:ui-monospace,Menlo,Consolas,monospace}.no
 @page{size:A4;margin:15mm}@media print{body{margin:0}tr{page-break-inside:avoid}}
 """
 _ROW_STYLE = {v: f'<tr class="{v.name.lower()}">' for v in Verdict}
+# Per verdict: the Markdown label, the HTML row's start and its label cell.
+_VERDICT_CELLS = {v: (_LABEL[v], _ROW_STYLE[v], f"<td>{_LABEL[v]}</td>") for v in Verdict}
+# A raw answer with nothing in it that Markdown or HTML would read as markup (most numbers).
+_PLAIN = re.compile(r"[\w.,+\- ]*\Z").match
+_MD_HEAD = "| question | your answer | outcome | points | tolerance | feedback |"
+_MD_RULE = "|---|---|---|---|---|---|"
+_HTML_HEAD = "<th>question</th><th>your answer</th><th>outcome</th><th>points</th><th>tolerance</th><th>feedback</th>"
 
 
 @lru_cache(maxsize=4096)
@@ -85,13 +93,32 @@ def _points_of(points: float, max_points: float) -> str:
     return f"{points_text(points)}/{points_text(max_points)}"
 
 
-@lru_cache(maxsize=65536)
 def _tolerance_text(allowed: float) -> str:
     return f"± {allowed:.2g}" if allowed == allowed and allowed else ""
 
 
+def _raw_texts(raw: str) -> tuple[str, str]:
+    """A raw answer as a Markdown code span and as HTML text."""
+    if not raw:
+        return "", ""
+    if _PLAIN(raw):
+        return f"`{raw}`", raw
+    return f"`{_md_code(raw)}`", _esc(raw)
+
+
+@lru_cache(maxsize=8192)
+def _message_texts(message: str) -> tuple[str, str]:
+    """A feedback message for Markdown and for HTML (most messages repeat across a class)."""
+    return _md(message), html.escape(message)
+
+
 def feedback_lines(graded: GradedSubmission, instructor: bool) -> list[FeedbackLine]:
     return [_line(o, instructor) for o in graded.outcomes]
+
+
+class FeedbackPages(NamedTuple):
+    markdown: str
+    html: str
 
 
 class FeedbackRenderer:
@@ -106,6 +133,90 @@ class FeedbackRenderer:
         self.tolerance_note = ("Tolerance: " + "; ".join(kinds) + ". Follow-through: an answer that is right "
                                "from your own earlier values earns its points.")
         self.legend = "".join(f'<span style="background:{COLOUR[v]}">{_LABEL[v]}</span>' for v in Verdict)
+        self._md_question = {q.id: f"| {q.id} | " for q in assignment.numeric_questions}
+        self._html_question = {q.id: f"<td>{self.prompt_html[q.id]}</td><td><code>" for q in assignment.numeric_questions}
+        self._md_text_question = {q.id: f"**{q.id}** — {_md(q.prompt)}" for q in assignment.text_questions}
+        self._html_text_question = {q.id: f"<h3>{html.escape(q.id)}</h3><p><small>{html.escape(q.prompt)}</small></p>"
+                                    for q in assignment.text_questions}
+
+    # ---- pages ------------------------------------------------------------------------
+    def pages(self, graded: GradedSubmission, instructor: bool = False,
+              overrides: Sequence[Override] = ()) -> FeedbackPages:
+        """(Markdown, HTML) of one copy of a student's feedback."""
+        return self._render(graded, overrides, (instructor,))[0]
+
+    def copies(self, graded: GradedSubmission, overrides: Sequence[Override] = ()) -> tuple[FeedbackPages, FeedbackPages]:
+        """The student's copy and the instructor's, rendered together: the lines they share are made once."""
+        student, instructor = self._render(graded, overrides, (False, True))
+        return student, instructor
+
+    def markdown(self, graded: GradedSubmission, instructor: bool = False, overrides: Sequence[Override] = ()) -> str:
+        return self.pages(graded, instructor, overrides).markdown
+
+    def html(self, graded: GradedSubmission, instructor: bool = False, overrides: Sequence[Override] = ()) -> str:
+        return self.pages(graded, instructor, overrides).html
+
+    def _render(self, graded: GradedSubmission, overrides: Sequence[Override],
+                copies: tuple[bool, ...]) -> list[FeedbackPages]:
+        esc = html.escape
+        automatic = graded.marks.points if overrides else None
+        total = sum(with_overrides(automatic, overrides).values()) if overrides else graded.total
+        title, score, source = self._heading(graded, total, graded.max_total)
+        notes = self._notes(graded, overrides, automatic)
+        free = self._free_text(graded)
+        md_rows: list[str] = []
+        html_rows: list[str] = []
+        expected: list[str] = []
+        md_cell, html_cell = self._md_question, self._html_question
+        any_instructor = any(copies)
+        for o in graded.outcomes:
+            md_label, html_start, html_label = _VERDICT_CELLS[o.verdict]
+            md_raw, html_raw = _raw_texts(o.answer.raw) if o.answer else ("", "")
+            md_message, html_message = _message_texts(o.message)
+            points = _points_of(o.points, o.max_points)
+            tolerance = f"± {o.allowed:.2g}" if o.allowed == o.allowed and o.allowed else ""
+            md_rows.append(f"{md_cell[o.question]}{md_raw} | {md_label} | {points} | {tolerance} | {md_message} |")
+            html_rows.append(f"{html_start}{html_cell[o.question]}{html_raw}</code></td>{html_label}<td>{points}"
+                             f"</td><td>{tolerance}</td><td>{html_message}</td>")
+            if any_instructor:  # numbers as %g: nothing in them for Markdown or HTML to escape
+                value = f"{o.expected:.6g}"
+                if o.recomputed is not None:
+                    value += f" (from own values: {o.recomputed:.6g})"
+                expected.append(value)
+
+        md_head = ["# " + title, "", f"**{score}**", "", _md(source), "", *(f"> {_md(n)}" for n in notes), ""]
+        md_free = ["", self.tolerance_note, "", "## Written answers (graded by a person)", ""]
+        for qid, _, raw, note in free:
+            md_free += [self._md_text_question[qid], "", f"> {_md(raw)}", ""]
+            if note:
+                md_free += [f"*{_md(note)}*", ""]
+        html_notes = "".join(f'<p class="note">{esc(n)}</p>' for n in notes)
+        html_head = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+                     f"<title>{esc(title)} — {esc(graded.student_id)}</title><style>{_CSS}</style></head><body>\n"
+                     f"<h1>{esc(title)}</h1><p><b>{esc(score)}</b></p><p>{esc(source)}</p>{html_notes}\n"
+                     f'<p class="legend">{self.legend}</p>\n<table><thead><tr>')
+        html_free = "".join(
+            f"{self._html_text_question[qid]}<blockquote>{esc(raw)}</blockquote>"
+            + (f"<p><i>{esc(note)}</i></p>" if note else "")
+            for qid, _, raw, note in free
+        )
+        html_tail = (f"\n</tbody></table><p><small>{esc(self.tolerance_note)}</small></p>\n"
+                     f"<h2>Written answers (graded by a person)</h2>{html_free}\n</body></html>\n")
+        pages = []
+        for instructor in copies:
+            if instructor:
+                md_table = [_MD_HEAD + " expected |", _MD_RULE + "---|",
+                            *(f"{line} {value} |" for line, value in zip(md_rows, expected))]
+                html_table = "\n".join(f"{line}<td>{value}</td></tr>" for line, value in zip(html_rows, expected))
+                head = _HTML_HEAD + "<th>expected</th>"
+            else:
+                md_table = [_MD_HEAD, _MD_RULE, *md_rows]
+                html_table = "</tr>\n".join(html_rows) + "</tr>" if html_rows else ""
+                head = _HTML_HEAD
+            markdown = "\n".join([*md_head, *md_table, *md_free]) + "\n"
+            page = f"{html_head}{head}</tr></thead><tbody>\n{html_table}{html_tail}"
+            pages.append(FeedbackPages(markdown, page))
+        return pages
 
     # ---- shared pieces ----------------------------------------------------------------
     def _heading(self, graded: GradedSubmission, total: float, max_total: float) -> tuple[str, str, str]:
@@ -113,17 +224,12 @@ class FeedbackRenderer:
                 f"Student {graded.student_id} — {points_text(total)} of {points_text(max_total)} points",
                 f"File: {graded.submission.file}")
 
-    def pages(self, row: GradebookRow, instructor: bool) -> tuple[str, str]:
-        """(Markdown, HTML) of one student's copy, from one list of lines."""
-        lines = feedback_lines(row.graded, instructor)
-        return self.markdown(row, instructor, lines), self.html(row, instructor, lines)
-
     @staticmethod
-    def _notes(row: GradebookRow) -> tuple[str, ...]:
-        graded = row.graded
+    def _notes(graded: GradedSubmission, overrides: Sequence[Override],
+               automatic: dict[str, float] | None) -> tuple[str, ...]:
         people = tuple(f"a person set the points for {o.question} to {points_text(o.points)}"
-                       f" (automatic: {points_text(row.automatic.get(o.question, 0.0))})"
-                       + (f": {o.comment}" if o.comment else "") for o in row.overrides)
+                       f" (automatic: {points_text(automatic.get(o.question, 0.0))})"
+                       + (f": {o.comment}" if o.comment else "") for o in overrides)
         return (*graded.submission.notes, *graded.notes, *people)
 
     def _free_text(self, graded: GradedSubmission) -> list[tuple[str, str, str, str]]:
@@ -138,58 +244,6 @@ class FeedbackRenderer:
                     if outcome else "")
             items.append((question.id, question.prompt, raw, note))
         return items
-
-    # ---- formats ----------------------------------------------------------------------
-    def markdown(self, row: GradebookRow, instructor: bool = False, lines: list[FeedbackLine] | None = None) -> str:
-        graded = row.graded
-        title, score, source = self._heading(graded, row.total, row.max_total)
-        out = [f"# {title}", "", f"**{score}**", "", _md(source), ""]
-        out += [f"> {_md(note)}" for note in self._notes(row)]
-        head = "| question | your answer | outcome | points | tolerance | feedback |"
-        rule = "|---|---|---|---|---|---|"
-        if instructor:
-            head, rule = head + " expected |", rule + "---|"
-        out += ["", head, rule]
-        for line in lines if lines is not None else feedback_lines(graded, instructor):
-            raw = f"`{_md_code(line.raw)}`" if line.raw else ""
-            row = (f"| {line.question} | {raw} | {_LABEL[line.verdict]} | {line.points} | {line.tolerance} "
-                   f"| {_md(line.message)} |")
-            out.append(row + (f" {line.expected} |" if instructor else ""))
-        out += ["", self.tolerance_note, "", "## Written answers (graded by a person)", ""]
-        for qid, prompt, raw, note in self._free_text(graded):
-            out += [f"**{qid}** — {_md(prompt)}", "", f"> {_md(raw)}", ""]
-            if note:
-                out += [f"*{_md(note)}*", ""]
-        return "\n".join(out) + "\n"
-
-    def html(self, row: GradebookRow, instructor: bool = False, lines: list[FeedbackLine] | None = None) -> str:
-        esc = html.escape
-        graded = row.graded
-        title, score, source = self._heading(graded, row.total, row.max_total)
-        rows = []
-        for line in lines if lines is not None else feedback_lines(graded, instructor):
-            cells = (f"{_ROW_STYLE[line.verdict]}<td>{self.prompt_html[line.question]}</td>"
-                     f"<td><code>{_esc(line.raw)}</code></td><td>{_LABEL[line.verdict]}</td><td>{line.points}</td>"
-                     f"<td>{line.tolerance}</td><td>{_esc(line.message)}</td>")
-            rows.append(cells + (f"<td>{esc(line.expected)}</td></tr>" if instructor else "</tr>"))
-        notes = "".join(f'<p class="note">{esc(n)}</p>' for n in self._notes(row))
-        free = "".join(
-            f"<h3>{esc(qid)}</h3><p><small>{esc(prompt)}</small></p><blockquote>{esc(raw)}</blockquote>"
-            + (f"<p><i>{esc(note)}</i></p>" if note else "")
-            for qid, prompt, raw, note in self._free_text(graded)
-        )
-        head = "<th>question</th><th>your answer</th><th>outcome</th><th>points</th><th>tolerance</th><th>feedback</th>"
-        if instructor:
-            head += "<th>expected</th>"
-        return (
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{esc(title)} — {esc(graded.student_id)}</title><style>{_CSS}</style></head><body>\n"
-            f"<h1>{esc(title)}</h1><p><b>{esc(score)}</b></p><p>{esc(source)}</p>{notes}\n"
-            f'<p class="legend">{self.legend}</p>\n<table><thead><tr>{head}</tr></thead><tbody>\n'
-            + "\n".join(rows)
-            + f"\n</tbody></table><p><small>{esc(self.tolerance_note)}</small></p>\n"
-            f"<h2>Written answers (graded by a person)</h2>{free}\n</body></html>\n"
-        )
 
     def text(self, graded: GradedSubmission, reveal: bool = False) -> str:
         """The self-check as terminal text: per question the outcome and a hint."""

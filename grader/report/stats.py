@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import statistics
-from collections import Counter
 from dataclasses import dataclass
 
 from grader.gradebook import Gradebook
@@ -32,20 +31,20 @@ class ClassSummary:
 
 
 def question_stats(gradebook: Gradebook) -> list[QuestionStats]:
-    graded = [row.graded for row in gradebook.rows if row.graded is not None]
+    graded = [row.marks for row in gradebook.rows if row.marks is not None]
     slip_names = [s.name for s in gradebook.assignment.graph.slips]
+    n = len(graded)
     result = []
-    for question in gradebook.assignment.numeric_questions:
-        outcomes = [g.outcome(question.id) for g in graded]
-        n = len(outcomes)
-        verdicts = Counter(o.verdict for o in outcomes)
-        slips = Counter(o.slip for o in outcomes)
+    questions = gradebook.assignment.numeric_questions
+    verdict_columns = list(zip(*(m.verdicts for m in graded))) or [()] * len(questions)
+    slip_columns = list(zip(*(m.slips for m in graded))) or [()] * len(questions)
+    for question, verdicts, slips in zip(questions, verdict_columns, slip_columns):
         result.append(QuestionStats(
             question=question.id,
             graded=n,
-            shares={v.value: verdicts[v] / n if n else 0.0 for v in Verdict},
-            slips={name: slips[name] / n if n else 0.0 for name in slip_names},
-            mean_points=sum(o.points for o in outcomes) / n if n else 0.0,
+            shares={v.value: verdicts.count(v) / n if n else 0.0 for v in Verdict},
+            slips={name: slips.count(name) / n if n else 0.0 for name in slip_names},
+            mean_points=sum(m.points[question.id] for m in graded) / n if n else 0.0,
         ))
     return result
 

@@ -7,8 +7,9 @@ every file ends up as submissions, a rejection, or a skipped entry in the ``Batc
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Protocol, Sequence, TypeVar
 
 from grader.collector import collector_paused
 from grader.submissions.csv_format import read_csv
@@ -93,14 +94,25 @@ def read_paths(
     is called after each file, if given.
     """
     with collector_paused():
-        return _read_all(paths, questions, progress)
+        listing = list_files(paths)
+        submissions, rejections = read_files(listing.files, questions, progress)
+        kept, superseded = newest_per_student(submissions)
+        return Batch(tuple(kept), (*listing.rejections, *rejections), listing.skipped, tuple(superseded))
 
 
-def _read_all(paths: Iterable[Path | str], questions: QuestionSet,
-              progress: Callable[[str, int, int], None] | None) -> Batch:
-    submissions: list[Submission] = []
-    rejections: list[Rejection] = []
+@dataclass(frozen=True)
+class Listing:
+    """The files found under the paths given (each once, in reading order), and what was left aside."""
+
+    files: tuple[Path, ...]
+    skipped: tuple[Skipped, ...] = ()
+    rejections: tuple[Rejection, ...] = ()
+
+
+def list_files(paths: Iterable[Path | str]) -> Listing:
+    """The files under ``paths``: folders walked in sorted order, a file named twice read once."""
     skipped: list[Skipped] = []
+    rejections: list[Rejection] = []
     seen: set[str] = set()
     files: list[Path] = []
     for path in paths:
@@ -109,6 +121,14 @@ def _read_all(paths: Iterable[Path | str], questions: QuestionSet,
             if key not in seen:
                 seen.add(key)
                 files.append(found)
+    return Listing(tuple(files), tuple(skipped), tuple(rejections))
+
+
+def read_files(files: Sequence[Path], questions: QuestionSet,
+               progress: Callable[[str, int, int], None] | None = None) -> tuple[list[Submission], list[Rejection]]:
+    """The submissions and rejections of ``files``, in their order; ``progress("reading", done, total)``."""
+    submissions: list[Submission] = []
+    rejections: list[Rejection] = []
     for done, found in enumerate(files, start=1):
         for item in _read(found, str(found), questions):
             if isinstance(item, Submission):
@@ -117,8 +137,7 @@ def _read_all(paths: Iterable[Path | str], questions: QuestionSet,
                 rejections.append(item)
         if progress:
             progress("reading", done, len(files))
-    kept, superseded = _newest_per_student(submissions)
-    return Batch(tuple(kept), tuple(rejections), tuple(skipped), tuple(superseded))
+    return submissions, rejections
 
 
 def _walk(path: Path, skipped: list[Skipped], rejections: list[Rejection]) -> Iterator[Path]:
@@ -160,21 +179,34 @@ def _walk(path: Path, skipped: list[Skipped], rejections: list[Rejection]) -> It
         stack.extend(reversed(subfolders))
 
 
-def _newest_per_student(submissions: list[Submission]) -> tuple[list[Submission], list[Superseded]]:
-    """The newest submission of each student, in reading order, and the ones it replaces."""
+class _Dated(Protocol):
+    student_id: str
+    file: str
+    modified: float
+
+
+Dated = TypeVar("Dated", bound=_Dated)
+
+
+def newest_per_student(items: Sequence[Dated]) -> tuple[list[Dated], list[Superseded]]:
+    """The newest submission of each student, in reading order, and the ones it replaces.
+
+    Newest by the file's modification time, ties broken by path and then by reading order;
+    ``items`` are submissions, or anything that carries their student id, file and time.
+    """
     newest: dict[str, int] = {}
-    for index, submission in enumerate(submissions):
-        best = newest.get(submission.student_id)
-        if best is None or _recency(submission, index) > _recency(submissions[best], best):
-            newest[submission.student_id] = index
+    for index, item in enumerate(items):
+        best = newest.get(item.student_id)
+        if best is None or _recency(item, index) > _recency(items[best], best):
+            newest[item.student_id] = index
     winners = set(newest.values())
     superseded = [
-        Superseded(s.file, s.student_id, submissions[newest[s.student_id]].file)
-        for index, s in enumerate(submissions)
+        Superseded(s.file, s.student_id, items[newest[s.student_id]].file)
+        for index, s in enumerate(items)
         if index not in winners
     ]
-    return [s for index, s in enumerate(submissions) if index in winners], superseded
+    return [s for index, s in enumerate(items) if index in winners], superseded
 
 
-def _recency(submission: Submission, index: int) -> tuple[float, str, int]:
-    return submission.modified, submission.file, index
+def _recency(item: _Dated, index: int) -> tuple[float, str, int]:
+    return item.modified, item.file, index

@@ -57,10 +57,18 @@ def graded():
     return key, graded
 
 
+OVERRIDES = (Override(STUDENT, "s1", 0.5, "method right, sign slip", 2),)
+
+
 @pytest.fixture(scope="module")
 def row(graded):
-    overrides = [Override(STUDENT, "s1", 0.5, "method right, sign slip", 2)]
-    return build_gradebook(ASSIGNMENT, [graded[1]], Batch(), overrides=overrides).rows[0]
+    """The gradebook's row for the student (with a person's override)."""
+    return build_gradebook(ASSIGNMENT, [graded[1]], Batch(), overrides=OVERRIDES).rows[0]
+
+
+@pytest.fixture(scope="module")
+def student(graded):
+    return graded[1]
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +105,8 @@ def test_the_student_is_what_the_fixture_says(graded):
 
 
 @pytest.mark.parametrize("form", ["markdown", "html"])
-def test_the_students_copy_never_shows_a_reference_value(graded, row, renderer, form):
-    page = getattr(renderer, form)(row, instructor=False)
+def test_the_students_copy_never_shows_a_reference_value(graded, student, renderer, form):
+    page = getattr(renderer, form)(student, False, OVERRIDES)
     leaked = {q: v for q, v in reference_texts(*graded, NOT_RIGHT).items() if mentions(page, v)}
     assert leaked == {}
     assert "expected |" not in page and "<th>expected</th>" not in page
@@ -106,29 +114,38 @@ def test_the_students_copy_never_shows_a_reference_value(graded, row, renderer, 
 
 
 @pytest.mark.parametrize("form", ["markdown", "html"])
-def test_the_instructors_copy_shows_every_reference_value(graded, row, renderer, form):
-    page = getattr(renderer, form)(row, instructor=True)
+def test_the_instructors_copy_shows_every_reference_value(graded, student, renderer, form):
+    page = getattr(renderer, form)(student, True, OVERRIDES)
     missing = {q: v for q, v in reference_texts(*graded).items() if not mentions(page, v)}
     assert missing == {}
     assert "expected |" in page or "<th>expected</th>" in page
     assert "from own values" in page  # follow-through: the value the student's own numbers lead to
 
 
-def test_pages_gives_the_same_markdown_and_html_as_the_single_calls(row, renderer):
+def test_pages_gives_the_same_markdown_and_html_as_the_single_calls(student, renderer):
     for instructor in (False, True):
-        assert renderer.pages(row, instructor) == (renderer.markdown(row, instructor), renderer.html(row, instructor))
+        single = (renderer.markdown(student, instructor, OVERRIDES), renderer.html(student, instructor, OVERRIDES))
+        assert renderer.pages(student, instructor, OVERRIDES) == single
 
 
-def test_html_escapes_a_raw_answer_and_never_writes_it_raw(row, renderer):
+def test_both_copies_rendered_together_are_the_copies_rendered_one_by_one(student, renderer):
+    for overrides in ((), OVERRIDES):
+        students, instructors = renderer.copies(student, overrides)
+        assert students == renderer.pages(student, False, overrides)
+        assert instructors == renderer.pages(student, True, overrides)
+        assert students != instructors
+
+
+def test_html_escapes_a_raw_answer_and_never_writes_it_raw(student, renderer):
     for instructor in (False, True):
-        page = renderer.html(row, instructor=instructor)
+        page = renderer.html(student, instructor, OVERRIDES)
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         assert "<script" not in page.lower()
         assert "&lt;b&gt;No&lt;/b&gt;" in page and "<b>No</b>" not in page
 
 
-def test_html_is_self_contained_and_has_a_legend(row, renderer):
-    page = renderer.html(row)
+def test_html_is_self_contained_and_has_a_legend(student, renderer):
+    page = renderer.html(student, overrides=OVERRIDES)
     assert page.startswith("<!DOCTYPE html>")
     assert "http://" not in page and "https://" not in page
     assert not re.search(r"""(src|href)\s*=|<link|@import|url\(""", page, re.IGNORECASE)
@@ -147,8 +164,8 @@ def unescaped_pipes(line: str) -> int:
 
 
 @pytest.mark.parametrize("instructor", [False, True])
-def test_markdown_escapes_pipes_so_the_table_stays_intact(row, renderer, instructor):
-    lines = table_lines(renderer.markdown(row, instructor=instructor))
+def test_markdown_escapes_pipes_so_the_table_stays_intact(student, renderer, instructor):
+    lines = table_lines(renderer.markdown(student, instructor, OVERRIDES))
     assert len(lines) == 2 + len(QUESTIONS)
     columns = 8 if instructor else 7
     assert [unescaped_pipes(line) for line in lines] == [columns] * len(lines)
@@ -156,21 +173,21 @@ def test_markdown_escapes_pipes_so_the_table_stays_intact(row, renderer, instruc
     assert "0.85 \\| 0.86" in exp_cat
 
 
-def test_written_answers_appear_under_their_heading(row, renderer):
-    page = renderer.markdown(row)
+def test_written_answers_appear_under_their_heading(student, renderer):
+    page = renderer.markdown(student, overrides=OVERRIDES)
     heading = page.index("## Written answers")
     for qid in TEXT_IDS:
         assert page.index(f"**{qid}**") > heading
     assert page.index("Yes: E is large \\| far from y") > heading
     assert page.index("not probabilities") > heading
     assert page.count("(no answer)") == len(TEXT_IDS) - 3
-    html = renderer.html(row)
+    html = renderer.html(student, overrides=OVERRIDES)
     assert html.index("not probabilities") > html.index("Written answers")
 
 
-def test_a_persons_override_appears_as_a_note(row, renderer):
+def test_a_persons_override_appears_as_a_note(student, row, renderer):
     note = "a person set the points for s1 to 0.5 (automatic: 0): method right, sign slip"
-    markdown, html = renderer.pages(row, instructor=False)
+    markdown, html = renderer.pages(student, False, OVERRIDES)
     assert f"> {note}" in markdown
     assert f'<p class="note">{note}</p>' in html
     assert "0.5 of 29" not in markdown  # the heading shows the total with the override
@@ -178,8 +195,7 @@ def test_a_persons_override_appears_as_a_note(row, renderer):
 
 
 def test_no_override_no_note(graded, renderer):
-    plain = build_gradebook(ASSIGNMENT, [graded[1]], Batch()).rows[0]
-    assert "a person set the points" not in renderer.markdown(plain)
+    assert "a person set the points" not in renderer.markdown(graded[1])
 
 
 def test_terminal_text_hides_the_values_unless_revealed(graded, renderer):
@@ -205,7 +221,7 @@ def without_code_spans(markdown: str) -> str:
 
 
 @pytest.mark.parametrize("instructor", [False, True])
-def test_markdown_does_not_pass_a_students_html_through(row, renderer, instructor):
-    page = without_code_spans(renderer.markdown(row, instructor=instructor))
+def test_markdown_does_not_pass_a_students_html_through(student, renderer, instructor):
+    page = without_code_spans(renderer.markdown(student, instructor, OVERRIDES))
     assert "<script" not in page.lower()
     assert "<b>No</b>" not in page

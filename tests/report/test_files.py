@@ -142,6 +142,16 @@ def test_zip_archive_entries_read_back_sorted_with_a_fixed_date():
         assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_DEFLATED}
 
 
+@pytest.mark.parametrize("entries", [ENTRIES, {}, {"Jürgen.md": "# ü\n", "plain.md": b""}])
+def test_a_stored_archive_is_byte_for_byte_what_zipfile_writes(entries):
+    buffer = io.BytesIO()
+    files._fill_zip(buffer, entries, compress=False)  # zipfile itself
+    assert zip_archive(entries, compress=False) == buffer.getvalue()
+    with zipfile.ZipFile(io.BytesIO(zip_archive(entries, compress=False))) as archive:
+        assert archive.testzip() is None
+        assert {info.compress_type for info in archive.infolist()} <= {zipfile.ZIP_STORED}
+
+
 def test_an_empty_zip_archive_is_a_valid_zip():
     with zipfile.ZipFile(io.BytesIO(zip_archive({}))) as archive:
         assert archive.namelist() == []

@@ -74,11 +74,12 @@ def stats(book):
 def test_the_class_is_what_the_docstring_says(book):
     rows = {r.student_id: r for r in book.rows}
     assert rows["R"].total == 29
-    assert rows["S"].graded.outcome("E").verdict is Verdict.SLIP
-    assert rows["S"].graded.outcome("E").slip == "half_squared_error"
-    assert rows["W"].graded.outcome("s1").verdict is Verdict.WRONG
-    assert rows["W"].graded.outcome("dE_dw1").verdict is Verdict.FOLLOW_THROUGH
-    assert {o.verdict for o in rows["B"].graded.outcomes} == {Verdict.MISSING}
+    at = QUESTIONS.index
+    assert rows["S"].verdict(at("E")) is Verdict.SLIP
+    assert rows["S"].marks.slips[at("E")] == "half_squared_error"
+    assert rows["W"].verdict(at("s1")) is Verdict.WRONG
+    assert rows["W"].verdict(at("dE_dw1")) is Verdict.FOLLOW_THROUGH
+    assert set(rows["B"].marks.verdicts) == {Verdict.MISSING}
 
 
 def test_every_numeric_question_has_stats_over_the_graded_students_only(stats):
