@@ -1,9 +1,13 @@
 """Jobs run side by side on a machine with more than one core, each job's result handed back.
 
 The first job runs in this process; every other one in a forked child, which inherits what this
-process holds in memory (nothing is pickled on the way in) and sends its result back pickled
-through a pipe. Where fork is not safe or not there, or only one core is usable, the jobs run one
-after another in this process: the results are the same either way.
+process holds in memory (nothing is pickled on the way in) and leaves its result pickled in an
+anonymous in-memory file, so it never waits for this process to read it. Where fork is not safe
+or not there, or only one core is usable, the jobs run one after another in this process: the
+results are the same either way.
+
+``TaskQueue`` lets the jobs share out numbered tasks as they go, so that a job on a slower core
+simply takes fewer of them.
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ import gc
 import os
 import pickle
 import signal
+import struct
 import sys
+import tempfile
 import traceback
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator
 
 from grader.errors import GraderError
 
@@ -61,11 +67,20 @@ def side_by_side(*jobs: Job) -> list[Any]:
         gc.unfreeze()
 
 
+def _result_file() -> int:
+    """A file descriptor for a child's result: memory only where Linux offers it."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("grader-result", os.MFD_CLOEXEC)
+    handle = tempfile.TemporaryFile()
+    fd = os.dup(handle.fileno())
+    handle.close()
+    return fd
+
+
 def _fork(job: Job) -> tuple[int, int]:
-    read_end, write_end = os.pipe()
+    result = _result_file()
     pid = os.fork()
-    if pid == 0:  # the child: run the job, send back what came of it, never return
-        os.close(read_end)
+    if pid == 0:  # the child: run the job, leave what came of it in the result file, never return
         code = 0
         try:
             outcome: tuple[str, Any] = ("result", job())
@@ -73,13 +88,12 @@ def _fork(job: Job) -> tuple[int, int]:
             code = 1
             outcome = ("error", _portable(exc))
         try:
-            with os.fdopen(write_end, "wb") as pipe:
-                pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # noqa: BLE001 - the parent sees the pipe close early
+            with os.fdopen(result, "wb") as stream:
+                pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - the parent finds the result missing
             code = 2
         os._exit(code)
-    os.close(write_end)
-    return pid, read_end
+    return pid, result
 
 
 def _portable(exc: BaseException) -> BaseException:
@@ -95,14 +109,50 @@ def _portable(exc: BaseException) -> BaseException:
 
 
 def _collect(pid: int, fd: int) -> Any:
-    with os.fdopen(fd, "rb") as pipe:
+    _, status = os.waitpid(pid, 0)
+    os.lseek(fd, 0, os.SEEK_SET)  # the child moved the offset it shares with this process
+    with os.fdopen(fd, "rb") as stream:
         try:
-            kind, value = pickle.load(pipe)
+            kind, value = pickle.load(stream)
         except EOFError:
             kind, value = "error", None
-    _, status = os.waitpid(pid, 0)
     if kind == "error":
         if value is None:
             raise GraderError(f"a worker process ended without its result (wait status {status})")
         raise value
     return value
+
+
+class TaskQueue:
+    """Task numbers ``0 .. count-1``, taken in order by whichever process asks next.
+
+    The numbers wait in a pipe; a process forked after the queue is made shares it, and each
+    read of one number is atomic, so every task is taken exactly once. Iterate to take them.
+    """
+
+    _NUMBER = struct.Struct("<I")
+
+    def __init__(self, count: int) -> None:
+        if count * self._NUMBER.size > 65536:  # what a pipe holds without a reader
+            raise ValueError(f"at most {65536 // self._NUMBER.size} tasks, not {count}")
+        self._read, write = os.pipe()
+        try:
+            os.write(write, b"".join(self._NUMBER.pack(i) for i in range(count)))
+        finally:
+            os.close(write)  # once the numbers are gone, a read gives end of file
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            data = os.read(self._read, self._NUMBER.size)
+            if not data:
+                return
+            yield self._NUMBER.unpack(data)[0]
+
+    def close(self) -> None:
+        os.close(self._read)
+
+    def __enter__(self) -> TaskQueue:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
