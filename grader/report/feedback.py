@@ -43,8 +43,19 @@ th{background:#f4f4f4}code{font-family:ui-monospace,Menlo,Consolas,monospace}.no
 @page{size:A4;margin:15mm}@media print{body{margin:0}tr{page-break-inside:avoid}}
 """
 _ROW_STYLE = {v: f'<tr class="{v.name.lower()}">' for v in Verdict}
+
+
+def _ascii(markup: str) -> str:
+    """HTML with every character beyond ASCII written as a character reference (``&#10004;``).
+
+    The fixed parts of a page are kept ASCII so that a page whose student text is ASCII too is
+    an ASCII string: cheaper to build, and encoded to UTF-8 by a plain copy.
+    """
+    return markup.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
 # Per verdict: the Markdown label, the HTML row's start and its label cell.
-_VERDICT_CELLS = {v: (_LABEL[v], _ROW_STYLE[v], f"<td>{_LABEL[v]}</td>") for v in Verdict}
+_VERDICT_CELLS = {v: (_LABEL[v], _ROW_STYLE[v], _ascii(f"<td>{_LABEL[v]}</td>")) for v in Verdict}
 # A raw answer with nothing in it that Markdown or HTML would read as markup (most numbers).
 _PLAIN = re.compile(r"[\w.,+\- ]*\Z").match
 _MD_HEAD = "| question | your answer | outcome | points | tolerance | feedback |"
@@ -109,7 +120,7 @@ def _raw_texts(raw: str) -> tuple[str, str]:
 @lru_cache(maxsize=8192)
 def _message_texts(message: str) -> tuple[str, str]:
     """A feedback message for Markdown and for HTML (most messages repeat across a class)."""
-    return _md(message), html.escape(message)
+    return _md(message), _ascii(html.escape(message))
 
 
 def feedback_lines(graded: GradedSubmission, instructor: bool) -> list[FeedbackLine]:
@@ -134,10 +145,12 @@ class FeedbackRenderer:
                                "from your own earlier values earns its points.")
         self.legend = "".join(f'<span style="background:{COLOUR[v]}">{_LABEL[v]}</span>' for v in Verdict)
         self._md_question = {q.id: f"| {q.id} | " for q in assignment.numeric_questions}
-        self._html_question = {q.id: f"<td>{self.prompt_html[q.id]}</td><td><code>" for q in assignment.numeric_questions}
+        self._html_question = {q.id: _ascii(f"<td>{self.prompt_html[q.id]}</td><td><code>")
+                               for q in assignment.numeric_questions}
         self._md_text_question = {q.id: f"**{q.id}** — {_md(q.prompt)}" for q in assignment.text_questions}
-        self._html_text_question = {q.id: f"<h3>{html.escape(q.id)}</h3><p><small>{html.escape(q.prompt)}</small></p>"
-                                    for q in assignment.text_questions}
+        self._html_text_question = {
+            q.id: _ascii(f"<h3>{html.escape(q.id)}</h3><p><small>{html.escape(q.prompt)}</small></p>")
+            for q in assignment.text_questions}
 
     # ---- pages ------------------------------------------------------------------------
     def pages(self, graded: GradedSubmission, instructor: bool = False,
@@ -174,10 +187,15 @@ class FeedbackRenderer:
             md_raw, html_raw = _raw_texts(o.answer.raw) if o.answer else ("", "")
             md_message, html_message = _message_texts(o.message)
             points = _points_of(o.points, o.max_points)
-            tolerance = f"± {o.allowed:.2g}" if o.allowed == o.allowed and o.allowed else ""
-            md_rows.append(f"{md_cell[o.question]}{md_raw} | {md_label} | {points} | {tolerance} | {md_message} |")
+            allowed = o.allowed
+            if allowed == allowed and allowed:
+                tolerance = f"{allowed:.2g}"
+                md_tolerance, html_tolerance = f"± {tolerance}", f"&#177; {tolerance}"
+            else:
+                md_tolerance = html_tolerance = ""
+            md_rows.append(f"{md_cell[o.question]}{md_raw} | {md_label} | {points} | {md_tolerance} | {md_message} |")
             html_rows.append(f"{html_start}{html_cell[o.question]}{html_raw}</code></td>{html_label}<td>{points}"
-                             f"</td><td>{tolerance}</td><td>{html_message}</td>")
+                             f"</td><td>{html_tolerance}</td><td>{html_message}</td>")
             if any_instructor:  # numbers as %g: nothing in them for Markdown or HTML to escape
                 value = f"{o.expected:.6g}"
                 if o.recomputed is not None:
@@ -191,16 +209,16 @@ class FeedbackRenderer:
             if note:
                 md_free += [f"*{_md(note)}*", ""]
         html_notes = "".join(f'<p class="note">{esc(n)}</p>' for n in notes)
-        html_head = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-                     f"<title>{esc(title)} — {esc(graded.student_id)}</title><style>{_CSS}</style></head><body>\n"
-                     f"<h1>{esc(title)}</h1><p><b>{esc(score)}</b></p><p>{esc(source)}</p>{html_notes}\n"
-                     f'<p class="legend">{self.legend}</p>\n<table><thead><tr>')
+        html_head = _ascii('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+                           f"<title>{esc(title)} — {esc(graded.student_id)}</title><style>{_CSS}</style></head><body>\n"
+                           f"<h1>{esc(title)}</h1><p><b>{esc(score)}</b></p><p>{esc(source)}</p>{html_notes}\n"
+                           f'<p class="legend">{self.legend}</p>\n<table><thead><tr>')
         html_free = "".join(
             f"{self._html_text_question[qid]}<blockquote>{esc(raw)}</blockquote>"
             + (f"<p><i>{esc(note)}</i></p>" if note else "")
             for qid, _, raw, note in free
         )
-        html_tail = (f"\n</tbody></table><p><small>{esc(self.tolerance_note)}</small></p>\n"
+        html_tail = _ascii(f"\n</tbody></table><p><small>{esc(self.tolerance_note)}</small></p>\n"
                      f"<h2>Written answers (graded by a person)</h2>{html_free}\n</body></html>\n")
         pages = []
         for instructor in copies:
