@@ -147,6 +147,10 @@ class FeedbackRenderer:
         self._md_question = {q.id: f"| {q.id} | " for q in assignment.numeric_questions}
         self._html_question = {q.id: _ascii(f"<td>{self.prompt_html[q.id]}</td><td><code>")
                                for q in assignment.numeric_questions}
+        # The line of a right answer, the common case, is the same around the answer for everyone.
+        self._right_line = {
+            q.id: self._line_template(Outcome(q.id, Verdict.CORRECT, q.points * 1.0, q.points, None, 0.0, 0.0, "correct"))
+            for q in assignment.numeric_questions}
         self._md_text_question = {q.id: f"**{q.id}** — {_md(q.prompt)}" for q in assignment.text_questions}
         self._html_text_question = {
             q.id: _ascii(f"<h3>{html.escape(q.id)}</h3><p><small>{html.escape(q.prompt)}</small></p>")
@@ -180,22 +184,24 @@ class FeedbackRenderer:
         md_rows: list[str] = []
         html_rows: list[str] = []
         expected: list[str] = []
-        md_cell, html_cell = self._md_question, self._html_question
+        right = self._right_line
         any_instructor = any(copies)
         for o in graded.outcomes:
-            md_label, html_start, html_label = _VERDICT_CELLS[o.verdict]
-            md_raw, html_raw = _raw_texts(o.answer.raw) if o.answer else ("", "")
-            md_message, html_message = _message_texts(o.message)
-            points = _points_of(o.points, o.max_points)
+            answer = o.answer
+            raw = answer.raw if answer is not None else ""
+            if raw and _PLAIN(raw):
+                md_raw, html_raw = f"`{raw}`", raw
+            else:
+                md_raw, html_raw = _raw_texts(raw)
             allowed = o.allowed
             if allowed == allowed and allowed:
                 tolerance = f"{allowed:.2g}"
-                md_tolerance, html_tolerance = f"± {tolerance}", f"&#177; {tolerance}"
+                md_tolerance, html_tolerance = "± " + tolerance, "&#177; " + tolerance
             else:
                 md_tolerance = html_tolerance = ""
-            md_rows.append(f"{md_cell[o.question]}{md_raw} | {md_label} | {points} | {md_tolerance} | {md_message} |")
-            html_rows.append(f"{html_start}{html_cell[o.question]}{html_raw}</code></td>{html_label}<td>{points}"
-                             f"</td><td>{html_tolerance}</td><td>{html_message}</td>")
+            line = right[o.question] if o.verdict is Verdict.CORRECT else self._line_template(o)
+            md_rows.append(f"{line[0]}{md_raw}{line[1]}{md_tolerance}{line[2]}")
+            html_rows.append(f"{line[3]}{html_raw}{line[4]}{html_tolerance}{line[5]}")
             if any_instructor:  # numbers as %g: nothing in them for Markdown or HTML to escape
                 value = f"{o.expected:.6g}"
                 if o.recomputed is not None:
@@ -237,6 +243,16 @@ class FeedbackRenderer:
         return pages
 
     # ---- shared pieces ----------------------------------------------------------------
+    def _line_template(self, o: Outcome) -> tuple[str, str, str, str, str, str]:
+        """A table line around the raw answer and the tolerance: (Markdown before, between, after;
+        HTML before, between, after)."""
+        md_label, html_start, html_label = _VERDICT_CELLS[o.verdict]
+        md_message, html_message = _message_texts(o.message)
+        points = _points_of(o.points, o.max_points)
+        return (self._md_question[o.question], f" | {md_label} | {points} | ", f" | {md_message} |",
+                f"{html_start}{self._html_question[o.question]}", f"</code></td>{html_label}<td>{points}</td><td>",
+                f"</td><td>{html_message}</td>")
+
     def _heading(self, graded: GradedSubmission, total: float, max_total: float) -> tuple[str, str, str]:
         return (self.title,
                 f"Student {graded.student_id} — {points_text(total)} of {points_text(max_total)} points",
