@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
+from operator import itemgetter
 from typing import Mapping, NamedTuple, Sequence
 
 import numpy as np
@@ -71,6 +72,10 @@ class Marks(NamedTuple):
     free_text: dict[str, str]       # free-text answers as written
 
 
+_QUESTION, _VERDICT, _POINTS, _SLIP = (itemgetter(Outcome._fields.index(name))
+                                       for name in ("question", "verdict", "points", "slip"))
+
+
 @dataclass(frozen=True)
 class GradedSubmission:
     submission: Submission
@@ -100,14 +105,14 @@ class GradedSubmission:
 
     @property
     def marks(self) -> Marks:
-        outcomes = self.outcomes
+        scored = (*self.outcomes, *self.keyword_outcomes)
         return Marks(
             self.submission.student_id,
             self.submission.file,
             self.submission.modified,
-            tuple([o.verdict for o in outcomes]),
-            tuple([o.slip for o in outcomes]),
-            {o.question: o.points for o in (*outcomes, *self.keyword_outcomes)},
+            tuple(map(_VERDICT, self.outcomes)),
+            tuple(map(_SLIP, self.outcomes)),
+            dict(zip(map(_QUESTION, scored), map(_POINTS, scored))),
             {question: answer.raw for question, answer in self.free_text.items()},
         )
 
@@ -143,7 +148,9 @@ def grade_class(
     params = key.variants.columns
     tolerances = question_tolerances(assignment, params, key.values)
     questions = assignment.numeric_questions
-    answers = {q.id: [s.answers.get(q.id) for s in submissions] for q in questions}
+    ids = [q.id for q in questions]
+    by_row = [list(map(s.answers.get, ids)) for s in submissions]  # map and zip loop in C
+    answers = dict(zip(ids, map(list, zip(*by_row))))
     read = {q.id: _read_column(q, answers[q.id]) for q in questions}
     given = {qid: values for qid, (values, _) in read.items()}
     reference = {q.id: np.asarray(key.values[nodes[q.id].name], dtype=float) for q in questions}
@@ -267,12 +274,12 @@ def _outcomes(assignment: Assignment, question: Question, answers: Sequence[Answ
               reference: list[float], allowed: list[float]) -> list[Outcome]:
     """One question's outcomes for the class (a right answer, the common case, made directly)."""
     qid, points = question.id, question.points
-    full = points * 1.0
+    full, right, make = points * 1.0, Verdict.CORRECT, tuple.__new__  # tuple.__new__: Outcome's own, minus a call
     return [
-        Outcome(qid, verdict, full, points, answers[row], reference[row], allowed[row], "correct")
-        if verdict is Verdict.CORRECT
-        else _outcome(assignment, question, answers[row], judged, row, reference[row], allowed[row])
-        for row, verdict in enumerate(judged.verdict)
+        make(Outcome, (qid, right, full, points, answer, expected, allowance, "correct", None, None, ()))
+        if verdict is right
+        else _outcome(assignment, question, answer, judged, row, expected, allowance)
+        for row, (verdict, answer, expected, allowance) in enumerate(zip(judged.verdict, answers, reference, allowed))
     ]
 
 
