@@ -13,6 +13,8 @@ simply takes fewer of them.
 from __future__ import annotations
 
 import gc
+import io
+import mmap
 import os
 import pickle
 import signal
@@ -88,12 +90,68 @@ def _fork(job: Job) -> tuple[int, int]:
             code = 1
             outcome = ("error", _portable(exc))
         try:
-            with os.fdopen(result, "wb") as stream:
-                pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            _send(result, outcome)
         except BaseException:  # noqa: BLE001 - the parent finds the result missing
             code = 2
         os._exit(code)
     return pid, result
+
+
+# Byte strings this long or longer (feedback pages) travel out of band: written as they are after
+# the pickle, and read back from the mapped result file with one copy each.
+_OUT_OF_BAND = 1024
+_SIZES = struct.Struct("<QQ")  # the pickle's length, the number of out-of-band buffers
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is bytes and len(obj) >= _OUT_OF_BAND:
+            return bytes, (pickle.PickleBuffer(obj),)
+        return NotImplemented
+
+
+def _send(fd: int, outcome: tuple[str, Any]) -> None:
+    """``outcome`` into the result file: sizes, the pickle, then each out-of-band buffer as it is."""
+    buffers: list[pickle.PickleBuffer] = []
+    stream = io.BytesIO()
+    _Pickler(stream, protocol=5, buffer_callback=buffers.append).dump(outcome)
+    data = stream.getbuffer()
+    raws = [buffer.raw() for buffer in buffers]
+    head = _SIZES.pack(len(data), len(raws)) + struct.pack(f"<{len(raws)}Q", *(raw.nbytes for raw in raws))
+    chunks = [head, data, *raws]
+    for start in range(0, len(chunks), 512):  # writev takes at most IOV_MAX (1024) pieces
+        batch = chunks[start:start + 512]
+        written, total = os.writev(fd, batch), sum(memoryview(c).nbytes for c in batch)
+        if written < total:  # a short write: finish it piece by piece
+            rest = b"".join(bytes(c) for c in batch)[written:]
+            while rest:
+                rest = rest[os.write(fd, rest):]
+    os.close(fd)
+
+
+def _receive(fd: int) -> tuple[str, Any] | None:
+    """What ``_send`` left in the result file, or ``None`` when the file is empty or cut short."""
+    size = os.fstat(fd).st_size
+    if size < _SIZES.size:
+        return None
+    with mmap.mmap(fd, size, access=mmap.ACCESS_READ) as mapped:
+        length, count = _SIZES.unpack_from(mapped, 0)
+        offset = _SIZES.size + 8 * count
+        sizes = struct.unpack_from(f"<{count}Q", mapped, _SIZES.size)
+        if offset + length + sum(sizes) != size:
+            return None
+        with memoryview(mapped) as view:
+            data = view[offset:offset + length]
+            offset += length
+            buffers = []
+            for n in sizes:
+                buffers.append(view[offset:offset + n])
+                offset += n
+            try:
+                return pickle.loads(data, buffers=buffers)  # each buffer copied out into a bytes
+            finally:
+                for buffer in (data, *buffers):
+                    buffer.release()
 
 
 def _portable(exc: BaseException) -> BaseException:
@@ -110,15 +168,14 @@ def _portable(exc: BaseException) -> BaseException:
 
 def _collect(pid: int, fd: int) -> Any:
     _, status = os.waitpid(pid, 0)
-    os.lseek(fd, 0, os.SEEK_SET)  # the child moved the offset it shares with this process
-    with os.fdopen(fd, "rb") as stream:
-        try:
-            kind, value = pickle.load(stream)
-        except EOFError:
-            kind, value = "error", None
+    try:
+        received = _receive(fd)
+    finally:
+        os.close(fd)
+    if received is None:
+        raise GraderError(f"a worker process ended without its result (wait status {status})")
+    kind, value = received
     if kind == "error":
-        if value is None:
-            raise GraderError(f"a worker process ended without its result (wait status {status})")
         raise value
     return value
 

@@ -31,6 +31,15 @@ def test_jobs_after_the_first_run_in_other_processes_that_see_this_ones_memory()
 
 
 @forks
+def test_big_byte_strings_come_back_whole_and_in_place():
+    pages = [bytes([i % 251]) * (1000 + i) for i in range(3000)]  # below and above the out-of-band size
+    result = {"pages": pages, "shared": pages[5], "small": b"x", "text": "\u2714 " * 600}
+    _, back = side_by_side(lambda: None, lambda: result)
+    assert back == result
+    assert all(type(page) is bytes for page in back["pages"])
+
+
+@forks
 def test_a_grader_error_in_a_child_is_raised_here_as_it_is():
     def refuse():
         raise ConfigError("roster.csv", "student_id", "a column of student ids")
