@@ -11,7 +11,7 @@ import zipfile
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator, Mapping
+from typing import BinaryIO, Iterator, Mapping, Sequence
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -37,15 +37,15 @@ def atomic_target(path: str | Path) -> Iterator[Path]:
         Path(temporary).unlink(missing_ok=True)
 
 
-def write_atomic(path: str | Path, data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` so that a reader never sees half a file."""
+def write_atomic(path: str | Path, data: bytes | str | Sequence[bytes]) -> Path:
+    """Write ``data`` (or its pieces, one after another) to ``path`` so that a reader never sees half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    pieces = [data.encode("utf-8") if isinstance(data, str) else data] if isinstance(data, (str, bytes)) else data
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+        with os.fdopen(handle, "wb", buffering=0) as stream:
+            stream.writelines(pieces)
         os.chmod(temporary, _MODE)
         os.replace(temporary, path)
     except BaseException:
@@ -70,15 +70,20 @@ def zip_archive(entries: Mapping[str, str | bytes], compress: bool = True) -> by
     if not compress and len(entries) < 0xFFFF:
         stored = _stored_zip(entries)
         if stored is not None:
-            return stored
+            return b"".join(stored)
     buffer = io.BytesIO()
     _fill_zip(buffer, entries, compress)
     return buffer.getvalue()
 
 
 def write_zip(path: str | Path, entries: Mapping[str, str | bytes], compress: bool = True) -> Path:
-    """``zip_archive(entries, compress)`` written to ``path`` atomically. Built in memory first: zipfile
-    goes back to each entry's header once it is written, which costs twice as much on a file."""
+    """``zip_archive(entries, compress)`` written to ``path`` atomically: a stored archive piece by
+    piece, never joined in memory; any other built in memory first (zipfile goes back to each
+    entry's header once it is written, which costs twice as much on a file)."""
+    if not compress and len(entries) < 0xFFFF:
+        stored = _stored_zip(entries)
+        if stored is not None:
+            return write_atomic(path, stored)
     return write_atomic(path, zip_archive(entries, compress))
 
 
@@ -88,8 +93,8 @@ _END_RECORD = struct.Struct("<4s4H2LH")
 _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, as _fill_zip dates every entry; the time is 00:00:00
 
 
-def _stored_zip(entries: Mapping[str, str | bytes]) -> bytes | None:
-    """The bytes ``zipfile`` writes for stored (uncompressed) entries, laid out in one pass.
+def _stored_zip(entries: Mapping[str, str | bytes]) -> list[bytes] | None:
+    """The bytes ``zipfile`` writes for stored (uncompressed) entries, laid out in one pass, in pieces.
 
     zipfile goes back to rewrite each entry's header once its checksum is known, which triples
     the time for thousands of small pages. ``None`` when the archive would need ZIP64 (4 GiB).
@@ -115,7 +120,7 @@ def _stored_zip(entries: Mapping[str, str | bytes]) -> bytes | None:
             return None
     directory = b"".join(central)
     end = _END_RECORD.pack(b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0)
-    return b"".join([*chunks, directory, end])
+    return [*chunks, directory, end]
 
 
 def _fill_zip(stream: BinaryIO, entries: Mapping[str, str | bytes], compress: bool) -> None:
