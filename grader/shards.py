@@ -54,13 +54,16 @@ class ClassSetup:
     overrides: Mapping[str, tuple[Override, ...]] = field(default_factory=dict)  # by student id
 
 
+Page = bytes | memoryview  # a page from another process arrives as a view of its result file
+
+
 class Feedback(NamedTuple):
     """One student's feedback pages, UTF-8 encoded, ready for the archives."""
 
-    student_md: bytes
-    student_html: bytes
-    instructor_md: bytes
-    instructor_html: bytes
+    student_md: Page
+    student_html: Page
+    instructor_md: Page
+    instructor_html: Page
 
 
 @dataclass(frozen=True)

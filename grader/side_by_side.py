@@ -2,9 +2,10 @@
 
 The first job runs in this process; every other one in a forked child, which inherits what this
 process holds in memory (nothing is pickled on the way in) and leaves its result pickled in an
-anonymous in-memory file, so it never waits for this process to read it. Where fork is not safe
-or not there, or only one core is usable, the jobs run one after another in this process: the
-results are the same either way.
+anonymous in-memory file, so it never waits for this process to read it; long byte strings in it
+come back as read-only memoryviews of that file, never copied. Where fork is not safe or not
+there, or only one core is usable, the jobs run one after another in this process: the results
+are the same either way (equal, though a child's long byte strings arrive as memoryviews).
 
 ``TaskQueue`` lets the jobs share out numbered tasks as they go, so that a job on a slower core
 simply takes fewer of them.
@@ -98,15 +99,19 @@ def _fork(job: Job) -> tuple[int, int]:
 
 
 # Byte strings this long or longer (feedback pages) travel out of band: written as they are after
-# the pickle, and read back from the mapped result file with one copy each.
+# the pickle, and come back as read-only memoryviews into the mapped result file, never copied.
 _OUT_OF_BAND = 1024
 _SIZES = struct.Struct("<QQ")  # the pickle's length, the number of out-of-band buffers
+
+
+def _view(buffer: memoryview) -> memoryview:
+    return buffer
 
 
 class _Pickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is bytes and len(obj) >= _OUT_OF_BAND:
-            return bytes, (pickle.PickleBuffer(obj),)
+            return _view, (pickle.PickleBuffer(obj),)
         return NotImplemented
 
 
@@ -134,24 +139,21 @@ def _receive(fd: int) -> tuple[str, Any] | None:
     size = os.fstat(fd).st_size
     if size < _SIZES.size:
         return None
-    with mmap.mmap(fd, size, access=mmap.ACCESS_READ) as mapped:
-        length, count = _SIZES.unpack_from(mapped, 0)
-        offset = _SIZES.size + 8 * count
-        sizes = struct.unpack_from(f"<{count}Q", mapped, _SIZES.size)
-        if offset + length + sum(sizes) != size:
-            return None
-        with memoryview(mapped) as view:
-            data = view[offset:offset + length]
-            offset += length
-            buffers = []
-            for n in sizes:
-                buffers.append(view[offset:offset + n])
-                offset += n
-            try:
-                return pickle.loads(data, buffers=buffers)  # each buffer copied out into a bytes
-            finally:
-                for buffer in (data, *buffers):
-                    buffer.release()
+    mapped = mmap.mmap(fd, size, access=mmap.ACCESS_READ)  # lives as long as a view into it
+    length, count = _SIZES.unpack_from(mapped, 0)
+    offset = _SIZES.size + 8 * count
+    sizes = struct.unpack_from(f"<{count}Q", mapped, _SIZES.size)
+    if offset + length + sum(sizes) != size:
+        mapped.close()
+        return None
+    view = memoryview(mapped)
+    data = view[offset:offset + length]
+    offset += length
+    buffers = []
+    for n in sizes:
+        buffers.append(view[offset:offset + n])
+        offset += n
+    return pickle.loads(data, buffers=buffers)
 
 
 def _portable(exc: BaseException) -> BaseException:

@@ -36,7 +36,8 @@ def test_big_byte_strings_come_back_whole_and_in_place():
     result = {"pages": pages, "shared": pages[5], "small": b"x", "text": "\u2714 " * 600}
     _, back = side_by_side(lambda: None, lambda: result)
     assert back == result
-    assert all(type(page) is bytes for page in back["pages"])
+    assert [bytes(page) for page in back["pages"]] == pages  # bytes, or read-only views of them
+    assert all(memoryview(page).readonly for page in back["pages"])
 
 
 @forks

@@ -17,7 +17,7 @@ from grader.report.gradebook_csv import files_csv, gradebook_csv
 from grader.report.stats import ClassSummary, class_summary, stats_csv
 from grader.report.workbook import write_gradebook_xlsx
 from grader.roster import load_roster
-from grader.shards import ClassSetup, Feedback, ShardResult, deal, grade_shard, merge
+from grader.shards import ClassSetup, Feedback, Page, ShardResult, deal, grade_shard, merge
 from grader.side_by_side import TaskQueue, side_by_side, usable_cores
 from grader.submissions.discover import list_files
 from grader.submissions.records import Batch
@@ -105,7 +105,7 @@ def _shard_count(files: int, workers: int) -> int:
     """A few shards per worker, so that the work evens out; each big enough to vectorise well."""
     if workers == 1:
         return 1
-    return max(workers, min(3 * workers, files // _FILES_PER_SHARD))
+    return max(workers, min(2 * workers, files // _FILES_PER_SHARD))
 
 
 def _offset(progress: Progress | None, before: int, total: int) -> Progress | None:
@@ -135,7 +135,7 @@ def _write(out: Path, gradebook: Gradebook, feedback: dict[str, Feedback]) -> No
     stems = student_stems(graded)
 
     def archive(name: str, instructor: bool) -> None:
-        entries: dict[str, bytes] = {}
+        entries: dict[str, Page] = {}
         for student_id in graded:
             pages, stem = feedback[student_id], stems[student_id]
             entries[f"{stem}.md"] = pages.instructor_md if instructor else pages.student_md

@@ -37,7 +37,7 @@ def atomic_target(path: str | Path) -> Iterator[Path]:
         Path(temporary).unlink(missing_ok=True)
 
 
-def write_atomic(path: str | Path, data: bytes | str | Sequence[bytes]) -> Path:
+def write_atomic(path: str | Path, data: bytes | str | Sequence[bytes | memoryview]) -> Path:
     """Write ``data`` (or its pieces, one after another) to ``path`` so that a reader never sees half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +62,7 @@ def safe_cell(text: str) -> str:
 
 
 
-def zip_archive(entries: Mapping[str, str | bytes], compress: bool = True) -> bytes:
+def zip_archive(entries: Mapping[str, str | bytes | memoryview], compress: bool = True) -> bytes:
     """A deterministic zip (fixed dates, sorted names) of ``name -> content``.
 
     ``compress=False`` stores the entries as they are: a few times larger, and free to write.
@@ -76,7 +76,7 @@ def zip_archive(entries: Mapping[str, str | bytes], compress: bool = True) -> by
     return buffer.getvalue()
 
 
-def write_zip(path: str | Path, entries: Mapping[str, str | bytes], compress: bool = True) -> Path:
+def write_zip(path: str | Path, entries: Mapping[str, str | bytes | memoryview], compress: bool = True) -> Path:
     """``zip_archive(entries, compress)`` written to ``path`` atomically: a stored archive piece by
     piece, never joined in memory; any other built in memory first (zipfile goes back to each
     entry's header once it is written, which costs twice as much on a file)."""
@@ -93,7 +93,7 @@ _END_RECORD = struct.Struct("<4s4H2LH")
 _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, as _fill_zip dates every entry; the time is 00:00:00
 
 
-def _stored_zip(entries: Mapping[str, str | bytes]) -> list[bytes] | None:
+def _stored_zip(entries: Mapping[str, str | bytes | memoryview]) -> list[bytes | memoryview] | None:
     """The bytes ``zipfile`` writes for stored (uncompressed) entries, laid out in one pass, in pieces.
 
     zipfile goes back to rewrite each entry's header once its checksum is known, which triples
@@ -123,7 +123,7 @@ def _stored_zip(entries: Mapping[str, str | bytes]) -> list[bytes] | None:
     return [*chunks, directory, end]
 
 
-def _fill_zip(stream: BinaryIO, entries: Mapping[str, str | bytes], compress: bool) -> None:
+def _fill_zip(stream: BinaryIO, entries: Mapping[str, str | bytes | memoryview], compress: bool) -> None:
     method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     with zipfile.ZipFile(stream, "w", compression=method) as archive:
         for name in sorted(entries):
