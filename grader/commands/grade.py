@@ -125,7 +125,7 @@ def _check_overrides(file: Path, corrections: Sequence[Override], students: set[
 
 
 def _write(out: Path, gradebook: Gradebook, feedback: dict[str, Feedback]) -> None:
-    """Every output, each written atomically; two halves side by side where there are cores for them.
+    """Every output, each written atomically; the workbook beside the rest where there are cores for it.
 
     Feedback goes into two archives (one file each, ready for an LMS's bulk feedback upload):
     ``feedback.zip`` with every student's own copy, ``feedback_instructor.zip`` with the
@@ -142,15 +142,12 @@ def _write(out: Path, gradebook: Gradebook, feedback: dict[str, Feedback]) -> No
             entries[f"{stem}.html"] = pages.instructor_html if instructor else pages.student_html
         write_zip(out / name, entries, compress=False)
 
-    def tables_and_students_copies() -> None:
+    def tables_and_archives() -> None:
         write_atomic(out / "gradebook.csv", gradebook_csv(gradebook))
         write_atomic(out / "files.csv", files_csv(gradebook))
         write_atomic(out / "stats.csv", stats_csv(gradebook))
         archive("feedback.zip", instructor=False)
-
-    def workbook_and_instructors_copies() -> None:
-        write_gradebook_xlsx(gradebook, out / "gradebook.xlsx")
         archive("feedback_instructor.zip", instructor=True)
 
     out.mkdir(parents=True, exist_ok=True)
-    side_by_side(tables_and_students_copies, workbook_and_instructors_copies)
+    side_by_side(tables_and_archives, lambda: write_gradebook_xlsx(gradebook, out / "gradebook.xlsx"))
