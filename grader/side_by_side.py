@@ -45,11 +45,13 @@ def can_fork() -> bool:
 def side_by_side(*jobs: Job) -> list[Any]:
     """Every job's result, in order; the jobs after the first run in forked children.
 
+    A job that returns an iterator gives the list of its items, and a child sends each item as it
+    comes, while the other jobs go on, rather than all of them at its end.
     An exception in a child is raised here once every job has ended: a ``GraderError`` as it is,
     anything else as a ``GraderError`` carrying the child's traceback.
     """
     if len(jobs) < 2 or not can_fork():
-        return [job() for job in jobs]
+        return [_listed(job()) for job in jobs]
     sys.stdout.flush()
     sys.stderr.flush()
     gc.freeze()  # children must not copy every page just to scan the parent's objects for garbage
@@ -57,7 +59,7 @@ def side_by_side(*jobs: Job) -> list[Any]:
     try:
         for job in jobs[1:]:
             children.append(_fork(job))
-        results = [jobs[0]()]
+        results = [_listed(jobs[0]())]
         while children:
             pid, fd = children.pop(0)
             results.append(_collect(pid, fd))
@@ -68,6 +70,10 @@ def side_by_side(*jobs: Job) -> list[Any]:
             os.close(fd)
             os.waitpid(pid, 0)
         gc.unfreeze()
+
+
+def _listed(value: Any) -> Any:
+    return list(value) if isinstance(value, Iterator) else value
 
 
 def _result_file() -> int:
@@ -81,18 +87,25 @@ def _result_file() -> int:
 
 
 def _fork(job: Job) -> tuple[int, int]:
+    """Run ``job`` in a child that leaves records in a result file: ``("result", value)``, or
+    ``("item", x)`` for each item of an iterator then ``("end", None)``; or ``("error", exception)``."""
     result = _result_file()
     pid = os.fork()
-    if pid == 0:  # the child: run the job, leave what came of it in the result file, never return
+    if pid == 0:  # the child: never returns
         code = 0
         try:
-            outcome: tuple[str, Any] = ("result", job())
-        except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
-            code = 1
-            outcome = ("error", _portable(exc))
-        try:
-            _send(result, outcome)
-        except BaseException:  # noqa: BLE001 - the parent finds the result missing
+            try:
+                value = job()
+                record: tuple[str, Any] = ("result", value)
+                if isinstance(value, Iterator):
+                    for item in value:
+                        _send(result, ("item", item))
+                    record = ("end", None)
+            except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+                code = 1
+                record = ("error", _portable(exc))
+            _send(result, record)
+        except BaseException:  # noqa: BLE001 - the parent finds the result cut short
             code = 2
         os._exit(code)
     return pid, result
@@ -101,7 +114,7 @@ def _fork(job: Job) -> tuple[int, int]:
 # Byte strings this long or longer (feedback pages) travel out of band: written as they are after
 # the pickle, and come back as read-only memoryviews into the mapped result file, never copied.
 _OUT_OF_BAND = 1024
-_SIZES = struct.Struct("<QQ")  # the pickle's length, the number of out-of-band buffers
+_SIZES = struct.Struct("<QQ")  # a record's pickle length and its number of out-of-band buffers
 
 
 def _view(buffer: memoryview) -> memoryview:
@@ -115,11 +128,11 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
-def _send(fd: int, outcome: tuple[str, Any]) -> None:
-    """``outcome`` into the result file: sizes, the pickle, then each out-of-band buffer as it is."""
+def _send(fd: int, record: tuple[str, Any]) -> None:
+    """One record onto the end of the result file: sizes, the pickle, each out-of-band buffer as it is."""
     buffers: list[pickle.PickleBuffer] = []
     stream = io.BytesIO()
-    _Pickler(stream, protocol=5, buffer_callback=buffers.append).dump(outcome)
+    _Pickler(stream, protocol=5, buffer_callback=buffers.append).dump(record)
     data = stream.getbuffer()
     raws = [buffer.raw() for buffer in buffers]
     head = _SIZES.pack(len(data), len(raws)) + struct.pack(f"<{len(raws)}Q", *(raw.nbytes for raw in raws))
@@ -131,29 +144,33 @@ def _send(fd: int, outcome: tuple[str, Any]) -> None:
             rest = b"".join(bytes(c) for c in batch)[written:]
             while rest:
                 rest = rest[os.write(fd, rest):]
-    os.close(fd)
 
 
-def _receive(fd: int) -> tuple[str, Any] | None:
-    """What ``_send`` left in the result file, or ``None`` when the file is empty or cut short."""
+def _receive(fd: int) -> list[tuple[str, Any]]:
+    """The records ``_send`` left in the result file, up to the first one cut short."""
     size = os.fstat(fd).st_size
-    if size < _SIZES.size:
-        return None
+    if size == 0:
+        return []
     mapped = mmap.mmap(fd, size, access=mmap.ACCESS_READ)  # lives as long as a view into it
-    length, count = _SIZES.unpack_from(mapped, 0)
-    offset = _SIZES.size + 8 * count
-    sizes = struct.unpack_from(f"<{count}Q", mapped, _SIZES.size)
-    if offset + length + sum(sizes) != size:
-        mapped.close()
-        return None
     view = memoryview(mapped)
-    data = view[offset:offset + length]
-    offset += length
-    buffers = []
-    for n in sizes:
-        buffers.append(view[offset:offset + n])
-        offset += n
-    return pickle.loads(data, buffers=buffers)
+    records = []
+    offset = 0
+    while offset + _SIZES.size <= size:
+        length, count = _SIZES.unpack_from(mapped, offset)
+        start = offset + _SIZES.size + 8 * count
+        if start > size:
+            break
+        sizes = struct.unpack_from(f"<{count}Q", mapped, offset + _SIZES.size)
+        end = start + length + sum(sizes)
+        if end > size:
+            break
+        data, place, buffers = view[start:start + length], start + length, []
+        for n in sizes:
+            buffers.append(view[place:place + n])
+            place += n
+        records.append(pickle.loads(data, buffers=buffers))
+        offset = end
+    return records
 
 
 def _portable(exc: BaseException) -> BaseException:
@@ -171,15 +188,15 @@ def _portable(exc: BaseException) -> BaseException:
 def _collect(pid: int, fd: int) -> Any:
     _, status = os.waitpid(pid, 0)
     try:
-        received = _receive(fd)
+        records = _receive(fd)
     finally:
         os.close(fd)
-    if received is None:
+    if not records or records[-1][0] not in ("result", "end", "error"):
         raise GraderError(f"a worker process ended without its result (wait status {status})")
-    kind, value = received
+    kind, value = records[-1]
     if kind == "error":
         raise value
-    return value
+    return [item for _, item in records[:-1]] if kind == "end" else value
 
 
 class TaskQueue:

@@ -17,6 +17,14 @@ def test_results_come_back_in_the_order_of_the_jobs():
     assert side_by_side(lambda: "first", lambda: {"second": [2]}, lambda: 3) == ["first", {"second": [2]}, 3]
 
 
+def test_a_job_that_returns_an_iterator_gives_the_list_of_its_items():
+    def numbers(n):
+        yield from range(n)
+
+    assert side_by_side(lambda: numbers(3), lambda: numbers(0), lambda: numbers(2), lambda: None) == [
+        [0, 1, 2], [], [0, 1], None]
+
+
 def test_one_job_or_none_runs_here():
     assert side_by_side(os.getpid) == [os.getpid()]
     assert side_by_side() == []

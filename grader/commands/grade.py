@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from grader.assignment import load_assignment
 from grader.collector import collector_paused
@@ -77,13 +77,12 @@ def grade(
         workers = _workers(len(listing.files), jobs)
         shards = deal(listing.files, _shard_count(len(listing.files), workers))
         with TaskQueue(len(shards)) as queue:
-            def work(report: Progress | None = None) -> list[ShardResult]:
-                """Shards taken from the queue until none is left: a slower core simply takes fewer."""
-                done = []
+            def work(report: Progress | None = None) -> Iterator[ShardResult]:
+                """Shards taken from the queue until none is left: a slower core simply takes fewer.
+                (Each result is sent back as soon as it is ready.)"""
                 for number in queue:
                     before = sum(len(shard) for shard in shards[:number])  # taken by someone already
-                    done.append(grade_shard(setup, shards[number], _offset(report, before, len(listing.files))))
-                return done
+                    yield grade_shard(setup, shards[number], _offset(report, before, len(listing.files)))
 
             taken = side_by_side(lambda: work(progress), *(work for _ in range(workers - 1)))
         graded = merge([result for results in taken for result in results], listing.skipped, listing.rejections)
