@@ -101,10 +101,11 @@ def _workers(files: int, jobs: int | None) -> int:
 
 
 def _shard_count(files: int, workers: int) -> int:
-    """A few shards per worker, so that the work evens out; each big enough to vectorise well."""
+    """A few shards per worker, so that the work evens out when one core runs slower than another
+    (seen here often enough on shared machines); each big enough to vectorise well."""
     if workers == 1:
         return 1
-    return max(workers, min(2 * workers, files // _FILES_PER_SHARD))
+    return max(workers, min(4 * workers, files // _FILES_PER_SHARD))
 
 
 def _offset(progress: Progress | None, before: int, total: int) -> Progress | None:
