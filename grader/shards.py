@@ -11,6 +11,7 @@ whatever the number of shards.
 from __future__ import annotations
 
 import heapq
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, NamedTuple, Sequence
@@ -58,12 +59,19 @@ Page = bytes | memoryview  # a page from another process arrives as a view of it
 
 
 class Feedback(NamedTuple):
-    """One student's feedback pages, UTF-8 encoded, ready for the archives."""
+    """One student's feedback pages, UTF-8 encoded, ready for the archives, with their CRC-32s
+    (in the same order), computed here while the pages are fresh rather than when the archives are written."""
 
     student_md: Page
     student_html: Page
     instructor_md: Page
     instructor_html: Page
+    checksums: tuple[int, int, int, int]
+
+    @classmethod
+    def of(cls, student_md: str, student_html: str, instructor_md: str, instructor_html: str) -> Feedback:
+        pages = [page.encode() for page in (student_md, student_html, instructor_md, instructor_html)]
+        return cls(*pages, tuple(map(zlib.crc32, pages)))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -113,8 +121,7 @@ def grade_shard(setup: ClassSetup, files: Sequence[tuple[int, Path]], progress: 
     feedback = []
     for done, item in enumerate(graded, start=1):
         student, instructor = renderer.copies(item, setup.overrides.get(item.student_id, ()))
-        feedback.append(Feedback(student.markdown.encode(), student.html.encode(),
-                                 instructor.markdown.encode(), instructor.html.encode()))
+        feedback.append(Feedback.of(student.markdown, student.html, instructor.markdown, instructor.html))
         if progress:
             progress("feedback", done, len(graded))
     marks = tuple((place, item.marks) for (place, _), item in zip(submissions, graded))

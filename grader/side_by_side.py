@@ -151,7 +151,10 @@ def _receive(fd: int) -> list[tuple[str, Any]]:
     size = os.fstat(fd).st_size
     if size == 0:
         return []
-    mapped = mmap.mmap(fd, size, access=mmap.ACCESS_READ)  # lives as long as a view into it
+    # Mapped whole at once (MAP_POPULATE) rather than page by page on first touch; the mapping
+    # lives as long as a view into it.
+    populate = getattr(mmap, "MAP_POPULATE", 0)
+    mapped = mmap.mmap(fd, size, flags=mmap.MAP_SHARED | populate, prot=mmap.PROT_READ)
     view = memoryview(mapped)
     records = []
     offset = 0

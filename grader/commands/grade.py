@@ -136,11 +136,17 @@ def _write(out: Path, gradebook: Gradebook, feedback: dict[str, Feedback]) -> No
 
     def archive(name: str, instructor: bool) -> None:
         entries: dict[str, Page] = {}
+        checksums: dict[str, int] = {}
         for student_id in graded:
             pages, stem = feedback[student_id], stems[student_id]
-            entries[f"{stem}.md"] = pages.instructor_md if instructor else pages.student_md
-            entries[f"{stem}.html"] = pages.instructor_html if instructor else pages.student_html
-        write_zip(out / name, entries, compress=False)
+            md, html = f"{stem}.md", f"{stem}.html"
+            if instructor:
+                entries[md], entries[html] = pages.instructor_md, pages.instructor_html
+                checksums[md], checksums[html] = pages.checksums[2:]
+            else:
+                entries[md], entries[html] = pages.student_md, pages.student_html
+                checksums[md], checksums[html] = pages.checksums[:2]
+        write_zip(out / name, entries, compress=False, checksums=checksums)
 
     def tables_and_archives() -> None:
         write_atomic(out / "gradebook.csv", gradebook_csv(gradebook))

@@ -76,12 +76,14 @@ def zip_archive(entries: Mapping[str, str | bytes | memoryview], compress: bool 
     return buffer.getvalue()
 
 
-def write_zip(path: str | Path, entries: Mapping[str, str | bytes | memoryview], compress: bool = True) -> Path:
+def write_zip(path: str | Path, entries: Mapping[str, str | bytes | memoryview], compress: bool = True,
+              checksums: Mapping[str, int] | None = None) -> Path:
     """``zip_archive(entries, compress)`` written to ``path`` atomically: a stored archive piece by
     piece, never joined in memory; any other built in memory first (zipfile goes back to each
-    entry's header once it is written, which costs twice as much on a file)."""
+    entry's header once it is written, which costs twice as much on a file). ``checksums`` may
+    give entries' CRC-32s, already computed where they were made."""
     if not compress and len(entries) < 0xFFFF:
-        stored = _stored_zip(entries)
+        stored = _stored_zip(entries, checksums or {})
         if stored is not None:
             return write_atomic(path, stored)
     return write_atomic(path, zip_archive(entries, compress))
@@ -93,7 +95,8 @@ _END_RECORD = struct.Struct("<4s4H2LH")
 _DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, as _fill_zip dates every entry; the time is 00:00:00
 
 
-def _stored_zip(entries: Mapping[str, str | bytes | memoryview]) -> list[bytes | memoryview] | None:
+def _stored_zip(entries: Mapping[str, str | bytes | memoryview],
+                checksums: Mapping[str, int] | None = None) -> list[bytes | memoryview] | None:
     """The bytes ``zipfile`` writes for stored (uncompressed) entries, laid out in one pass, in pieces.
 
     zipfile goes back to rewrite each entry's header once its checksum is known, which triples
@@ -109,7 +112,8 @@ def _stored_zip(entries: Mapping[str, str | bytes | memoryview]) -> list[bytes |
             encoded, flags = name.encode("ascii"), 0
         except UnicodeEncodeError:
             encoded, flags = name.encode("utf-8"), 0x800
-        crc, size = zlib.crc32(data), len(data)
+        crc = checksums.get(name) if checksums else None
+        crc, size = zlib.crc32(data) if crc is None else crc, len(data)
         local = _LOCAL_HEADER.pack(b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_STORED, 0, _DOS_DATE, crc, size, size,
                                    len(encoded), 0)
         central.append(_CENTRAL_HEADER.pack(b"PK\x01\x02", 20, 3, 20, 0, flags, zipfile.ZIP_STORED, 0, _DOS_DATE,

@@ -6,6 +6,7 @@ import io
 import os
 import stat
 import zipfile
+import zlib
 
 import pytest
 
@@ -150,6 +151,17 @@ def test_a_stored_archive_is_byte_for_byte_what_zipfile_writes(entries):
     with zipfile.ZipFile(io.BytesIO(zip_archive(entries, compress=False))) as archive:
         assert archive.testzip() is None
         assert {info.compress_type for info in archive.infolist()} <= {zipfile.ZIP_STORED}
+
+
+def test_checksums_given_ahead_are_the_ones_written(tmp_path):
+    entries = {"a.md": b"# a\n", "b.md": b"# b\n"}
+    given = files.write_zip(tmp_path / "given.zip", entries, compress=False,
+                            checksums={name: zlib.crc32(data) for name, data in entries.items()})
+    computed = files.write_zip(tmp_path / "computed.zip", entries, compress=False)
+    assert given.read_bytes() == computed.read_bytes() == zip_archive(entries, compress=False)
+    wrong = files.write_zip(tmp_path / "wrong.zip", entries, compress=False, checksums={"a.md": 1})
+    with zipfile.ZipFile(wrong) as archive:
+        assert archive.testzip() == "a.md"  # a checksum is trusted as given: it must be the real one
 
 
 def test_an_empty_zip_archive_is_a_valid_zip():
