@@ -21,7 +21,7 @@ from grader.errors import (
     VariantError,
 )
 from grader.gradebook import Gradebook, build_gradebook
-from grader.grading import GradedSubmission, Outcome, Verdict, grade_class
+from grader.grading import GradedSubmission, Marks, Outcome, Verdict, grade_class
 from grader.key import Key, compute_key
 from grader.submissions import (
     Answer,
@@ -44,6 +44,7 @@ __all__ = [
     "GradedSubmission",
     "GraderError",
     "Key",
+    "Marks",
     "Outcome",
     "Question",
     "QuestionSet",
