@@ -50,6 +50,8 @@ class Draft:
         self.params: dict[str, str] = {}
         self.notes: list[str] = []
         self.known = 0
+        self._exact = questions.lookup.get  # ids spelled exactly, the common case, found directly
+        self._free_text = questions.free_text
 
     def set_student_id(self, value: object) -> None:
         """The student id the file itself gives (blank values are ignored)."""
@@ -67,15 +69,15 @@ class Draft:
         ``problem`` overrides number reading, for cells the reader already knows are
         unreadable (a formula with no saved value, a list in YAML).
         """
-        question = canonical_question(label, self.questions)
-        raw = cell_text(value)
+        question = self._exact(label) or canonical_question(label, self.questions)
+        raw = value if type(value) is str else cell_text(value)
         if question is None:
             if not raw.strip():
                 return  # an unknown id with no answer carries nothing
             question = label.strip()
             self.notes.append(f"unknown question {_quoted(question)} ({where(source)})")
             number, reason = parse_number(value) if problem is None else (None, problem)
-        elif question in self.questions.free_text:
+        elif question in self._free_text:
             number, reason = None, None
             self.known += 1
         else:

@@ -83,9 +83,9 @@ def _parse_text(text: str) -> tuple[float | None, str | None]:
         stripped = stripped.translate(_LOOKALIKES).strip()
         if not stripped:
             return None, BLANK
-    elif "_" not in stripped:
-        # Fast path: on ASCII text without "_", float() accepts what _NUMBER accepts
-        # with a decimal point, plus nan/inf spellings that isfinite() refuses.
+    elif "_" not in stripped and "," not in stripped:
+        # Fast path: on ASCII text without "_" (or a decimal comma, for the regex below), float()
+        # accepts what _NUMBER accepts with a decimal point, plus nan/inf spellings that isfinite() refuses.
         try:
             number = float(stripped)
         except ValueError:
