@@ -83,3 +83,15 @@ def test_a_bad_jobs_count_is_a_usage_error(handed_in, tmp_path):
 
     with pytest.raises(UsageError, match="--jobs"):
         grade(assignment=ASSIGNMENT, submissions=[handed_in], out=tmp_path, jobs=0)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_climbs_to_the_whole_class(handed_in, tmp_path, jobs):
+    heard: list[tuple[str, int, int]] = []
+    grade(assignment=ASSIGNMENT, submissions=[handed_in], out=tmp_path, jobs=jobs,
+          progress=lambda stage, done, total: heard.append((stage, done, total)))
+    files = sum(1 for p in handed_in.iterdir() if not p.name.startswith("~$"))
+    assert heard and {stage for stage, _, _ in heard} == {"grading"}
+    assert {total for _, _, total in heard} == {files}
+    done = [d for _, d, _ in heard]
+    assert done == sorted(done) and done[-1] == files

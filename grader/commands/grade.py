@@ -85,6 +85,8 @@ def grade(
                     yield grade_shard(setup, shards[number], _offset(report, before, len(listing.files)))
 
             taken = side_by_side(lambda: work(progress), *(work for _ in range(workers - 1)))
+        if progress:  # this process's shards may end before the last file: the class is done
+            progress("grading", len(listing.files), len(listing.files))
         graded = merge([result for results in taken for result in results], listing.skipped, listing.rejections)
         batch = Batch(rejections=graded.rejections, skipped=graded.skipped, superseded=graded.superseded)
         gradebook = build_gradebook(sheet, graded.marks, batch, class_roster, corrections)
