@@ -17,9 +17,9 @@ from grader.report.gradebook_csv import files_csv, gradebook_csv
 from grader.report.stats import ClassSummary, class_summary, stats_csv
 from grader.report.workbook import write_gradebook_xlsx
 from grader.roster import load_roster
-from grader.shards import ClassSetup, Feedback, Page, ShardResult, deal, grade_shard, merge
+from grader.shards import ClassSetup, Feedback, GradedClass, Page, ShardResult, deal, grade_shard, merge
 from grader.side_by_side import TaskQueue, side_by_side, usable_cores
-from grader.submissions.discover import list_files
+from grader.submissions.discover import Listing, list_files
 from grader.submissions.records import Batch
 
 Progress = Callable[[str, int, int], None]
@@ -74,25 +74,30 @@ def grade(
     setup = ClassSetup(sheet, secret, same_variant, by_student)
     with collector_paused():  # the class's records are acyclic and live to the end
         listing = list_files(Path(p) for p in submissions)
-        workers = _workers(len(listing.files), jobs)
-        shards = deal(listing.files, _shard_count(len(listing.files), workers))
-        with TaskQueue(len(shards)) as queue:
-            def work(report: Progress | None = None) -> Iterator[ShardResult]:
-                """Shards taken from the queue until none is left: a slower core simply takes fewer.
-                (Each result is sent back as soon as it is ready.)"""
-                for number in queue:
-                    before = sum(len(shard) for shard in shards[:number])  # taken by someone already
-                    yield grade_shard(setup, shards[number], _offset(report, before, len(listing.files)))
-
-            taken = side_by_side(lambda: work(progress), *(work for _ in range(workers - 1)))
-        if progress:  # this process's shards may end before the last file: the class is done
-            progress("grading", len(listing.files), len(listing.files))
-        graded = merge([result for results in taken for result in results], listing.skipped, listing.rejections)
+        graded = _grade_in_shards(setup, listing, _workers(len(listing.files), jobs), progress)
         batch = Batch(rejections=graded.rejections, skipped=graded.skipped, superseded=graded.superseded)
         gradebook = build_gradebook(sheet, graded.marks, batch, class_roster, corrections)
         _check_overrides(overrides_file, corrections, {row.student_id for row in gradebook.rows})
         _write(out, gradebook, graded.feedback)
     return GradeResult(out, gradebook, class_summary(gradebook))
+
+
+def _grade_in_shards(setup: ClassSetup, listing: Listing, workers: int, progress: Progress | None) -> GradedClass:
+    """The class read, graded and rendered by ``workers`` processes taking shards from a queue."""
+    files = len(listing.files)
+    shards = deal(listing.files, _shard_count(files, workers))
+    with TaskQueue(len(shards)) as queue:
+        def work(report: Progress | None = None) -> Iterator[ShardResult]:
+            """Shards taken until none is left (a slower core simply takes fewer), each result
+            sent back as soon as it is ready."""
+            for number in queue:
+                before = sum(len(shard) for shard in shards[:number])  # taken by someone already
+                yield grade_shard(setup, shards[number], _offset(report, before, files))
+
+        taken = side_by_side(lambda: work(progress), *(work for _ in range(workers - 1)))
+    if progress:  # this process's shards may end before the last file: the class is done
+        progress("grading", files, files)
+    return merge([result for results in taken for result in results], listing.skipped, listing.rejections)
 
 
 def _workers(files: int, jobs: int | None) -> int:
@@ -114,8 +119,12 @@ def _offset(progress: Progress | None, before: int, total: int) -> Progress | No
     """A shard's progress as the whole class's: ``before`` files were taken by earlier shards."""
     if progress is None:
         return None
-    return lambda stage, done, shard_total: progress("grading", min(before + done, total), total) \
-        if stage == "reading" else None
+
+    def report(stage: str, done: int, shard_total: int) -> None:
+        if stage == "reading":
+            progress("grading", min(before + done, total), total)
+
+    return report
 
 
 def _check_overrides(file: Path, corrections: Sequence[Override], students: set[str]) -> None:
