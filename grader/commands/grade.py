@@ -136,7 +136,8 @@ def _check_overrides(file: Path, corrections: Sequence[Override], students: set[
 
 
 def _write(out: Path, gradebook: Gradebook, feedback: dict[str, Feedback]) -> None:
-    """Every output, each written atomically; the workbook beside the rest where there are cores for it.
+    """Every output, each written atomically; the archives beside the tables and the workbook where
+    there are cores for them (the child that writes the archives is the one touching the pages).
 
     Feedback goes into two archives (one file each, ready for an LMS's bulk feedback upload):
     ``feedback.zip`` with every student's own copy, ``feedback_instructor.zip`` with the
@@ -159,12 +160,15 @@ def _write(out: Path, gradebook: Gradebook, feedback: dict[str, Feedback]) -> No
                 checksums[md], checksums[html] = pages.checksums[:2]
         write_zip(out / name, entries, compress=False, checksums=checksums)
 
-    def tables_and_archives() -> None:
+    def tables_and_workbook() -> None:
         write_atomic(out / "gradebook.csv", gradebook_csv(gradebook))
         write_atomic(out / "files.csv", files_csv(gradebook))
         write_atomic(out / "stats.csv", stats_csv(gradebook))
+        write_gradebook_xlsx(gradebook, out / "gradebook.xlsx")
+
+    def archives() -> None:
         archive("feedback.zip", instructor=False)
         archive("feedback_instructor.zip", instructor=True)
 
     out.mkdir(parents=True, exist_ok=True)
-    side_by_side(tables_and_archives, lambda: write_gradebook_xlsx(gradebook, out / "gradebook.xlsx"))
+    side_by_side(tables_and_workbook, archives)
