@@ -14,7 +14,7 @@ from grader.gradebook import Gradebook, build_gradebook
 from grader.overrides import Override, load_overrides
 from grader.report.files import write_atomic, write_zip
 from grader.report.gradebook_csv import files_csv, gradebook_csv
-from grader.report.stats import ClassSummary, class_summary, stats_csv
+from grader.report.stats import ClassSummary, class_summary, question_stats, stats_csv
 from grader.report.workbook import write_gradebook_xlsx
 from grader.roster import load_roster
 from grader.shards import ClassSetup, Feedback, GradedClass, Page, ShardResult, deal, grade_shard, merge
@@ -147,24 +147,22 @@ def _write(out: Path, gradebook: Gradebook, feedback: dict[str, Feedback]) -> No
     stems = student_stems(graded)
 
     def archive(name: str, instructor: bool) -> None:
+        first = 2 if instructor else 0  # Feedback holds the student's md, html, then the instructor's
         entries: dict[str, Page] = {}
         checksums: dict[str, int] = {}
         for student_id in graded:
             pages, stem = feedback[student_id], stems[student_id]
             md, html = f"{stem}.md", f"{stem}.html"
-            if instructor:
-                entries[md], entries[html] = pages.instructor_md, pages.instructor_html
-                checksums[md], checksums[html] = pages.checksums[2:]
-            else:
-                entries[md], entries[html] = pages.student_md, pages.student_html
-                checksums[md], checksums[html] = pages.checksums[:2]
+            entries[md], entries[html] = pages[first], pages[first + 1]
+            checksums[md], checksums[html] = pages.checksums[first:first + 2]
         write_zip(out / name, entries, compress=False, checksums=checksums)
 
     def tables_and_workbook() -> None:
+        stats = question_stats(gradebook)  # for stats.csv and the workbook's statistics sheet
         write_atomic(out / "gradebook.csv", gradebook_csv(gradebook))
         write_atomic(out / "files.csv", files_csv(gradebook))
-        write_atomic(out / "stats.csv", stats_csv(gradebook))
-        write_gradebook_xlsx(gradebook, out / "gradebook.xlsx")
+        write_atomic(out / "stats.csv", stats_csv(gradebook, stats))
+        write_gradebook_xlsx(gradebook, out / "gradebook.xlsx", stats)
 
     def archives() -> None:
         archive("feedback.zip", instructor=False)

@@ -83,11 +83,6 @@ class FeedbackLine(NamedTuple):
 
 def _line(outcome: Outcome, instructor: bool) -> FeedbackLine:
     answer = outcome.answer
-    expected = ""
-    if instructor:
-        expected = f"{outcome.expected:.6g}"
-        if outcome.recomputed is not None:
-            expected += f" (from own values: {outcome.recomputed:.6g})"
     return FeedbackLine(
         outcome.question,
         answer.raw if answer else "",
@@ -95,7 +90,7 @@ def _line(outcome: Outcome, instructor: bool) -> FeedbackLine:
         _points_of(outcome.points, outcome.max_points),
         outcome.message,
         _tolerance_text(outcome.allowed),
-        expected,
+        _expected_text(outcome) if instructor else "",
     )
 
 
@@ -104,8 +99,23 @@ def _points_of(points: float, max_points: float) -> str:
     return f"{points_text(points)}/{points_text(max_points)}"
 
 
+def _tolerance_digits(allowed: float) -> str:
+    """The allowed error to 2 significant figures; ``""`` where there is none (or it is NaN)."""
+    return f"{allowed:.2g}" if allowed == allowed and allowed else ""
+
+
 def _tolerance_text(allowed: float) -> str:
-    return f"± {allowed:.2g}" if allowed == allowed and allowed else ""
+    digits = _tolerance_digits(allowed)
+    return f"± {digits}" if digits else ""
+
+
+def _expected_text(outcome: Outcome) -> str:
+    """The reference value, and what the student's own earlier values lead to (instructor only).
+    Numbers as %g: nothing in them for Markdown or HTML to escape."""
+    text = f"{outcome.expected:.6g}"
+    if outcome.recomputed is not None:
+        text += f" (from own values: {outcome.recomputed:.6g})"
+    return text
 
 
 def _raw_texts(raw: str) -> tuple[str, str]:
@@ -189,24 +199,14 @@ class FeedbackRenderer:
         for o in graded.outcomes:
             answer = o.answer
             raw = answer.raw if answer is not None else ""
-            if raw and _PLAIN(raw):
-                md_raw, html_raw = f"`{raw}`", raw
-            else:
-                md_raw, html_raw = _raw_texts(raw)
-            allowed = o.allowed
-            if allowed == allowed and allowed:
-                tolerance = f"{allowed:.2g}"
-                md_tolerance, html_tolerance = "± " + tolerance, "&#177; " + tolerance
-            else:
-                md_tolerance = html_tolerance = ""
+            md_raw, html_raw = _raw_texts(raw)
+            tolerance = _tolerance_digits(o.allowed)
+            md_tolerance, html_tolerance = ("± " + tolerance, "&#177; " + tolerance) if tolerance else ("", "")
             line = right[o.question] if o.verdict is Verdict.CORRECT else self._line_template(o)
             md_rows.append(f"{line[0]}{md_raw}{line[1]}{md_tolerance}{line[2]}")
             html_rows.append(f"{line[3]}{html_raw}{line[4]}{html_tolerance}{line[5]}")
-            if any_instructor:  # numbers as %g: nothing in them for Markdown or HTML to escape
-                value = f"{o.expected:.6g}"
-                if o.recomputed is not None:
-                    value += f" (from own values: {o.recomputed:.6g})"
-                expected.append(value)
+            if any_instructor:
+                expected.append(_expected_text(o))
 
         md_head = ["# " + title, "", f"**{score}**", "", _md(source), "", *(f"> {_md(n)}" for n in notes), ""]
         md_free = ["", self.tolerance_note, "", "## Written answers (graded by a person)", ""]

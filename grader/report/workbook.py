@@ -9,15 +9,16 @@ from grader.gradebook import Gradebook
 from grader.grading import Verdict
 from grader.report.feedback import COLOUR
 from grader.report.files import safe_cell, write_atomic
-from grader.report.stats import class_summary, question_stats
+from grader.report.stats import QuestionStats, class_summary, question_stats
 from grader.report.xlsx_writer import Workbook
 
 # A fixed creation date keeps the file byte-identical from run to run.
 _CREATED = datetime(2020, 1, 1)
 
 
-def gradebook_xlsx(gradebook: Gradebook) -> bytes:
-    """The workbook's bytes. Student text is always written as text: never a formula or a link."""
+def gradebook_xlsx(gradebook: Gradebook, stats: list[QuestionStats] | None = None) -> bytes:
+    """The workbook's bytes. Student text is always written as text: never a formula or a link.
+    ``stats`` are ``question_stats(gradebook)`` when the caller has them already."""
     book = Workbook(title=f"{gradebook.assignment.title}: gradebook", created=_CREATED)
     styles = {
         "header": book.add_style(bold=True, fill="#f4f4f4", border=True),
@@ -28,13 +29,13 @@ def gradebook_xlsx(gradebook: Gradebook) -> bytes:
     _gradebook_sheet(book, gradebook, styles)
     _free_text_sheet(book, gradebook, styles)
     _files_sheet(book, gradebook, styles)
-    _statistics_sheet(book, gradebook, styles)
+    _statistics_sheet(book, gradebook, styles, question_stats(gradebook) if stats is None else stats)
     return book.to_bytes()
 
 
-def write_gradebook_xlsx(gradebook: Gradebook, path: Path) -> None:
+def write_gradebook_xlsx(gradebook: Gradebook, path: Path, stats: list[QuestionStats] | None = None) -> None:
     """Write the workbook to ``path`` atomically."""
-    write_atomic(path, gradebook_xlsx(gradebook))
+    write_atomic(path, gradebook_xlsx(gradebook, stats))
 
 
 def _gradebook_sheet(book: Workbook, gradebook: Gradebook, styles: dict) -> None:
@@ -91,7 +92,7 @@ def _files_sheet(book: Workbook, gradebook: Gradebook, styles: dict) -> None:
     sheet.column_width(3, 3, 80)
 
 
-def _statistics_sheet(book: Workbook, gradebook: Gradebook, styles: dict) -> None:
+def _statistics_sheet(book: Workbook, gradebook: Gradebook, styles: dict, rows: list[QuestionStats]) -> None:
     sheet = book.add_sheet("statistics")
     summary = class_summary(gradebook)
     for r, (label, value) in enumerate(vars(summary).items()):
@@ -100,7 +101,7 @@ def _statistics_sheet(book: Workbook, gradebook: Gradebook, styles: dict) -> Non
     slip_names = [s.name for s in gradebook.assignment.graph.slips]
     header = ["question", "graded", *(v.value for v in Verdict), *(f"slip:{n}" for n in slip_names), "mean_points"]
     sheet.write_row(start, 0, header, styles["header"])
-    for r, stats in enumerate(question_stats(gradebook), start=start + 1):
+    for r, stats in enumerate(rows, start=start + 1):
         values = [*(stats.shares[v.value] for v in Verdict), *(stats.slips[n] for n in slip_names), stats.mean_points]
         sheet.write_row(r, 0, [stats.question, stats.graded, *(round(value, 4) for value in values)])
     sheet.column_width(0, 0, 16)

@@ -167,21 +167,3 @@ def test_checksums_given_ahead_are_the_ones_written(tmp_path):
 def test_an_empty_zip_archive_is_a_valid_zip():
     with zipfile.ZipFile(io.BytesIO(zip_archive({}))) as archive:
         assert archive.namelist() == []
-
-
-def test_atomic_target_moves_into_place_only_on_success(tmp_path):
-    from grader.report.files import atomic_target
-
-    final = tmp_path / "book.xlsx"
-    with atomic_target(final) as target:
-        target.write_bytes(b"first")
-        assert not final.exists()
-    assert final.read_bytes() == b"first"
-    try:
-        with atomic_target(final) as target:
-            target.write_bytes(b"half")
-            raise RuntimeError("writer failed")
-    except RuntimeError:
-        pass
-    assert final.read_bytes() == b"first"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx"]
