@@ -79,6 +79,7 @@ class Assignment:
     constraints: Constraints
     follow_through: float = 1.0
     slip: float = 0.0
+    slip_carry: bool = True  # a slip's family is charged once; later questions consistent with it follow through
     students: Mapping[str, StudentAdjustment] = field(default_factory=dict)
 
     @property
@@ -172,7 +173,7 @@ def parse_assignment(document: Any, file: str) -> Assignment:
     except KeyError as exc:
         raise top.fail("engine", f"one of {exc.args[0]}, got {engine!r}") from None
     grading = top.sub("grading", {})
-    grading.only({"points", "follow_through", "slip", "tolerance"})
+    grading.only({"points", "follow_through", "slip", "slip_carry", "tolerance"})
     default_points = grading.get("points", float, "a number of points", 1.0)
     default_tolerance = _tolerance(grading.sub("tolerance", {}), Tolerance())
     questions = _questions(top, sheet.graph, default_points, default_tolerance)
@@ -187,6 +188,7 @@ def parse_assignment(document: Any, file: str) -> Assignment:
         constraints=_constraints(top.sub("constraints", {})),
         follow_through=_share(grading, "follow_through", 1.0),
         slip=_share(grading, "slip", 0.0),
+        slip_carry=grading.get("slip_carry", bool, "true or false", True),
         students=_students(top.sub("students", {}), parameters),
     )
 

@@ -12,15 +12,17 @@ from enum import Enum
 
 import numpy as np
 
-# A boundary must not be lost to floating-point error: 0.705 vs 0.7 with +-0.005 is inside.
+# A boundary must not be lost to floating-point error (0.705 vs 0.7 with +-0.005 is inside): the slack
+# is a sliver of the tolerance itself plus a few units of float rounding of the values compared.
 _EDGE = 1e-9
+_FLOAT_ULPS = 4 * np.finfo(float).eps
 
 
 class ToleranceMode(Enum):
-    DERIVED = "derived"    # from the graph: what rounding the inputs can move the value, plus a margin
+    DERIVED = "derived"    # from the graph: what rounding or truncating the steps can move the value, plus a margin
     RELABS = "relabs"      # |given - expected| <= abs + rel * |expected|
     SIGFIGS = "sigfigs"    # equal to `digits` significant figures
-    DECIMALS = "decimals"  # equal to `places` decimal places
+    DECIMALS = "decimals"  # equal to `places` decimal places, rounded or truncated (one unit in the last place)
 
 
 @dataclass(frozen=True)
@@ -44,43 +46,54 @@ class Tolerance:
             return f"{self.places} decimal places" + (" (written out)" if self.require_digits else "")
         if self.mode is ToleranceMode.RELABS:
             return f"within {self.rel:.2%} or {self.abs:g}"
-        return f"what rounding to {self.rounding_decimals} decimals can explain"
+        return f"what rounding or truncating every step to {self.rounding_decimals} decimals can explain"
 
     @property
-    def half_step(self) -> float:
-        return 0.5 * 10.0 ** (-self.rounding_decimals)
+    def step(self) -> float | None:
+        """One unit in the last decimal a student keeps (rounding moves a value by half of it, truncating
+        by up to all of it), for the modes that model rounding of the steps; None for the others."""
+        if self.mode is ToleranceMode.DERIVED:
+            return 10.0 ** (-self.rounding_decimals)
+        if self.mode is ToleranceMode.DECIMALS:
+            return 10.0 ** (-self.places)
+        return None
 
 
 def allowed_error(tolerance: Tolerance, expected: np.ndarray, rounding_bound: np.ndarray | None = None) -> np.ndarray:
     """The largest |given - expected| accepted, per entry.
 
-    ``rounding_bound`` (derived mode only) is the graph's bound on how far rounding the
-    inputs moves the value; the answer's own rounding is added here.
+    ``rounding_bound`` (derived and decimals modes) is the graph's bound on how far rounding or
+    truncating the steps before this one, by one ``step`` each, moves the value; the answer's
+    own rounding (one step) is added here.
     """
     expected = np.asarray(expected, dtype=float)
     size = np.abs(expected)
     mode = tolerance.mode
+    bound = 0.0 if rounding_bound is None else np.asarray(rounding_bound, dtype=float)
     if mode is ToleranceMode.DERIVED:
-        bound = np.zeros_like(size) if rounding_bound is None else np.asarray(rounding_bound, dtype=float)
-        return tolerance.safety * (bound + tolerance.half_step) + tolerance.rel * size
+        return tolerance.safety * (bound + tolerance.step) + tolerance.rel * size
+    if mode is ToleranceMode.DECIMALS:
+        return tolerance.step + tolerance.safety * bound + np.zeros_like(size)
     if mode is ToleranceMode.RELABS:
         return tolerance.abs + tolerance.rel * size
     if mode is ToleranceMode.SIGFIGS:
         with np.errstate(divide="ignore"):
             exponent = np.floor(np.log10(np.where(size > 0, size, 1.0)))
         return 0.5 * 10.0 ** (exponent - tolerance.digits + 1)
-    if mode is ToleranceMode.DECIMALS:
-        return np.full_like(size, 0.5 * 10.0 ** (-tolerance.places))
     raise AssertionError(f"unhandled tolerance mode {mode}")
 
 
 def within(given: np.ndarray, expected: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """True where ``given`` is within ``allowed`` of ``expected`` (NaN anywhere: False)."""
+    """True where ``given`` is within ``allowed`` of ``expected`` (NaN anywhere: False).
+
+    The slack for floating-point error is relative: to the tolerance, and to the size of the
+    values compared (a few units of their last bit), never a fixed absolute amount."""
     given = np.asarray(given, dtype=float)
     expected = np.asarray(expected, dtype=float)
+    allowed = np.asarray(allowed, dtype=float)
     scale = np.maximum(np.abs(given), np.abs(expected))
     with np.errstate(invalid="ignore"):
-        return np.abs(given - expected) <= allowed + _EDGE * np.maximum(scale, 1.0)
+        return np.abs(given - expected) <= allowed * (1.0 + _EDGE) + _FLOAT_ULPS * scale
 
 
 _NUMBER_DIGITS = re.compile(r"^[^0-9]*?(\d*)(?:[.,](\d*))?(?:[eE]([+\-−]?\d+))?\s*$")

@@ -1,8 +1,19 @@
 """What each answer deserves and why: correct, follow-through, slip, wrong, unreadable, missing.
 
-``grade_class`` is pure: it reads no file and writes none. It grades a whole class at once:
-the graph is evaluated over every student's variant with every student's own answers as
-overrides (follow-through), and once more per named slip.
+``grade_class`` is pure: it reads no file and writes none. It grades a whole class at once. Each
+numeric answer ends in one outcome, judged in this order:
+1. correct: within the question's tolerance of the reference value;
+2. follow-through: the question recomputed from the student's own values (``grader.recompute``:
+   own values, blanks computed, the hint table's printed values) matches the answer;
+3. slip: the answer matches a named slip from the student's own values, where the slip changes
+   the value beyond rounding; a slip's family is charged once, in sheet order, and later questions
+   consistent with it follow through (``slip_carry: false`` charges every one);
+4. wrong, unreadable, missing.
+Guards against gaming: no credit rests on an own value outside its quantity's range, nor on a
+trivial one (below ``graded_value_min_abs`` and a tenth of the reference) that was not accepted,
+nor on a trivial result recomputed from an answer that was not accepted; an answer that only such
+a recomputation explains is wrong even inside the tolerance. An accepted value counts however small
+(a saturated neuron's output): questions are judged in graph order, so that is known in time.
 """
 
 from __future__ import annotations
@@ -19,7 +30,8 @@ from grader.assignment import Assignment, Question
 from grader.compare import shows_precision, within
 from grader.key import Key
 from grader.submissions.records import Answer, Submission
-from grader.tolerances import question_tolerances
+from grader.recompute import HINT, Recomputation, outside, recompute, trivial
+from grader.tolerances import Tolerances, question_tolerances
 
 
 class Verdict(Enum):
@@ -123,12 +135,16 @@ class _Judged:
 
     verdict: list[Verdict]
     recomputed: list[float | None]  # follow-through or slip value, None where neither
-    slip: list[str | None]
-    refusal: list[str | None]       # why follow-through credit was refused
+    slip: list[str | None]          # the named slip the answer matches (charged, or carried)
+    refused: list[str | None]       # why a recomputation the answer matches earns nothing
+    source: list[str | None]        # the recomputation follow-through credit rests on
+    carried_from: list[str | None]  # the question where the slip's family was charged
     upstream: list[tuple[str, ...]] # wrong earlier answers this one builds on
 
 
 _STATE_OK, _STATE_MISSING, _STATE_UNREADABLE, _STATE_IMPRECISE = range(4)
+# Why a recomputation the answer matches cannot carry credit (kept per student, for the message).
+_RANGE, _SMALL = "range", "small"
 
 
 def grade_class(
@@ -143,8 +159,7 @@ def grade_class(
         raise ValueError(f"{len(submissions)} submissions but {len(key)} variants")
     if not submissions:
         return []
-    graph = assignment.graph
-    nodes = graph.question_nodes
+    nodes = assignment.graph.question_nodes
     params = key.variants.columns
     tolerances = question_tolerances(assignment, params, key.values)
     questions = assignment.numeric_questions
@@ -154,42 +169,13 @@ def grade_class(
     read = {q.id: _read_column(q, answers[q.id]) for q in questions}
     given = {qid: values for qid, (values, _) in read.items()}
     reference = {q.id: np.asarray(key.values[nodes[q.id].name], dtype=float) for q in questions}
-    allowed = {q.id: tolerances.allowed(q.id, reference[q.id]) for q in questions}
-    own = {nodes[q.id].name: given[q.id] for q in questions}
-    filled = {nodes[q.id].name: np.where(np.isnan(given[q.id]), reference[q.id], given[q.id]) for q in questions}
-    follow = graph.evaluate(params, overrides=filled).computed
-    chain = graph.evaluate(params, overrides=own).computed
-    slipped = {slip.name: graph.evaluate(params, overrides=own, slip=slip).computed for slip in graph.slips}
-    upstream_of = {q.id: tuple(graph.by_name[n].question for n in graph.nearest_questions_upstream(nodes[q.id].name))
-                   for q in questions}
-    # An earlier answer that is given and wrong, or given as exactly 0 where the value is not;
-    # a blank one counts as wrong where it would be computed from wrong answers of its own.
-    off = {q: ~np.isnan(given[q]) & ~within(given[q], reference[q], allowed[q]) for q in given}
-    for qid in nodes:  # graph order: what a question reads comes before it
-        gap = np.isnan(given[qid])
-        for u in upstream_of[qid]:
-            off[qid] = off[qid] | (gap & off[u])
-    zero = {q: (given[q] == 0.0) & (np.abs(reference[q]) > allowed[q]) for q in given}
-
-    def wrong_given(question_id: str, row: int) -> tuple[str, ...]:
-        """The wrong answers the student wrote that ``question_id`` builds on (itself if written)."""
-        if not np.isnan(given[question_id][row]):
-            return (question_id,)
-        found = (r for u in upstream_of[question_id] if off[u][row] for r in wrong_given(u, row))
-        return tuple(dict.fromkeys(found))
-
-    judged = {}
-    for question in questions:
-        node = nodes[question.id]
-        upstream = upstream_of[question.id]
-        judged[question.id] = _judge(
-            question.id, node.domain, read[question.id][1], given[question.id], reference[question.id], allowed[question.id],
-            [follow[node.name], chain[node.name]], {name: values[node.name] for name, values in slipped.items()},
-            tolerances, upstream, off, zero, wrong_given,
-        )
-
-    columns = [_outcomes(assignment, q, answers[q.id], judged[q.id], reference[q.id].tolist(), allowed[q.id].tolist())
-               for q in questions]
+    follow, slips = recompute(assignment, params, given, reference, key.values)
+    context = _Context(assignment, given, answers, reference,
+                       {q.id: tolerances.allowed(q.id, reference[q.id]) for q in questions})
+    matched = _judge_in_graph_order(context, {qid: state for qid, (_, state) in read.items()}, tolerances,
+                                    follow, slips)
+    judged = _charge_slips(context, matched)
+    columns = [_outcomes(context, q, judged[q.id]) for q in questions]
     graded = []
     text_ids = [q.id for q in assignment.text_questions]
     for row, (submission, outcomes) in enumerate(zip(submissions, zip(*columns))):
@@ -197,6 +183,259 @@ def grade_class(
         keyworded = tuple(_keywords_outcome(q, free_text.get(q.id)) for q in assignment.text_questions if q.keywords)
         graded.append(GradedSubmission(submission, outcomes, free_text, notes[row] if notes else (), keyworded))
     return graded
+
+
+class _Context:
+    """What the judging of every question of a class shares: the answers, the reference, and which
+    earlier answers are wrong (for feedback that names them)."""
+
+    def __init__(self, assignment: Assignment, given: dict[str, np.ndarray], answers: dict[str, list],
+                 reference: dict[str, np.ndarray], allowed: dict[str, np.ndarray]) -> None:
+        graph = assignment.graph
+        nodes = graph.question_nodes
+        self.assignment, self.given, self.answers = assignment, given, answers
+        self.reference, self.allowed = reference, allowed
+        self.bad: dict[str, np.ndarray] = {}  # filled in while judging: own values nothing may rest on
+        self.upstream_of = {qid: tuple(graph.by_name[n].question for n in graph.nearest_questions_upstream(nodes[qid].name))
+                            for qid in given}
+        # An earlier answer that is given and wrong; a blank one counts as wrong where it would be
+        # computed from wrong answers of its own.
+        self.off = {q: ~np.isnan(given[q]) & ~within(given[q], reference[q], allowed[q]) for q in given}
+        for qid in nodes:  # graph order: what a question reads comes before it
+            if qid not in given:
+                continue
+            gap = np.isnan(given[qid])
+            for u in self.upstream_of[qid]:
+                self.off[qid] = self.off[qid] | (gap & self.off[u])
+
+    def wrong_given(self, question_id: str, row: int) -> tuple[str, ...]:
+        """The wrong answers the student wrote that ``question_id`` builds on (itself if written)."""
+        if not np.isnan(self.given[question_id][row]):
+            return (question_id,)
+        found = (r for u in self.upstream_of[question_id] if self.off[u][row] for r in self.wrong_given(u, row))
+        return tuple(dict.fromkeys(found))
+
+    def wrong_upstream(self, question_id: str, row: int) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r for u in self.upstream_of[question_id] if self.off[u][row]
+                                   for r in self.wrong_given(u, row)))
+
+    def bad_read(self, question_id: str, row: int) -> str | None:
+        """The first own value, among those ``question_id`` reads (past blanks), that nothing may rest on."""
+        for u in self.upstream_of[question_id]:
+            if np.isnan(self.given[u][row]):
+                found = self.bad_read(u, row)
+                if found:
+                    return found
+            elif u in self.bad and self.bad[u][row]:
+                return u
+        return None
+
+    def refusal(self, question_id: str, row: int, why: str, value: float) -> str:
+        """Why a recomputation that the answer matches earns nothing."""
+        nodes = self.assignment.graph.question_nodes
+        u = self.bad_read(question_id, row)
+        if u is not None:
+            own = self.given[u][row]
+            low, high = nodes[u].domain
+            reason = (f"{u} cannot be {own:g}: it lies between {low:g} and {high:g}" if not low <= own <= high
+                      else f"no credit rests on a value of {u} that small")
+            return f"consistent with your own {u} = {self.answers[u][row].raw}, but {reason}"
+        low, high = nodes[question_id].domain
+        if why == _RANGE:
+            return (f"consistent with your earlier answers, but the result is outside the range this quantity "
+                    f"can take ({low:g} to {high:g})")
+        return (f"consistent with your earlier answers, but no credit rests on a result that small ({value:.2g}) "
+                f"from an answer that was not accepted")
+
+
+class _Provenance:
+    """For one recomputation, per node: does its value rest on an own value that is out of range,
+    trivial and unexplained, or merely not accepted? Looked through computed nodes, not past an
+    own value (which carries its own status)."""
+
+    def __init__(self, graph, run: Recomputation, n: int) -> None:
+        self.graph, self.run = graph, run
+        self.none = np.zeros(n, dtype=bool)
+        self.status: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # (range, trivial, unaccepted)
+
+    def reads(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What the formula of node ``name`` reads, as the three flags."""
+        flags = [self.status[i] for i in self.graph.inputs_of(name, self.run.slip) if i in self.status]
+        if not flags:
+            return self.none, self.none, self.none
+        if len(flags) == 1:
+            return flags[0]
+        return tuple(np.logical_or.reduce([f[k] for f in flags]) for k in range(3))  # type: ignore[return-value]
+
+    def computed(self, name: str) -> None:
+        """Node ``name`` is computed, not written: it carries what it reads."""
+        self.status[name] = self.none_flags() if name in self.run.fixed else self.reads(name)
+
+    def written(self, name: str, given: np.ndarray, own: tuple[np.ndarray, np.ndarray, np.ndarray],
+                reads: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        """A question node: the student's own status where written; a blank is the reference's
+        (nothing) or, where blanks are computed, what it reads."""
+        if name in self.run.fixed:
+            self.status[name] = self.none_flags()
+            return
+        blank = reads if self.run.blanks_computed else self.none_flags()
+        self.status[name] = tuple(np.where(given, o, b) for o, b in zip(own, blank))  # type: ignore[assignment]
+
+    def none_flags(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self.none, self.none, self.none
+
+
+@dataclass
+class _Matched:
+    """One question after follow-through and slip matching, before slips are charged."""
+
+    verdict: np.ndarray
+    recomputed: np.ndarray
+    source: np.ndarray
+    refused: np.ndarray
+    refused_value: np.ndarray
+    slip: np.ndarray  # the matching slip (a Recomputation) per student, or None
+
+
+def _judge_in_graph_order(context: _Context, states: dict[str, np.ndarray], tolerances: Tolerances,
+                          follow: Sequence[Recomputation], slips: Sequence[Recomputation]) -> dict[str, _Matched]:
+    """Every question, in the order the graph computes them: what a question may rest on depends
+    on which earlier answers were accepted."""
+    graph = context.assignment.graph
+    n = len(next(iter(context.given.values())))
+    runs = [*follow, *slips]
+    provenance = {run.name: _Provenance(graph, run, n) for run in runs}
+    min_abs = context.assignment.constraints.graded_value_min_abs
+    matched: dict[str, _Matched] = {}
+    for node in graph.nodes:
+        qid = node.question if node.question in context.given else None
+        if qid is None:
+            for p in provenance.values():
+                p.computed(node.name)
+            continue
+        reads = {name: p.reads(node.name) for name, p in provenance.items()}
+        result = _judge(context, qid, states[qid], tolerances, follow, slips, reads)
+        matched[qid] = result
+        given = context.given[qid]
+        written = ~np.isnan(given)
+        # Accepted: credited, a named slip, or consistent with an out-of-range value charged where it
+        # was written (a1 = 5 costs a1 and what reads it, not every step after).
+        accepted = (result.verdict == Verdict.CORRECT) | (result.verdict == Verdict.FOLLOW_THROUGH) \
+            | (result.slip != None) | (result.refused == _RANGE)  # noqa: E711
+        out_of_range = written & outside(given, node.domain)
+        small = written & trivial(given, context.reference[qid], min_abs) & ~accepted
+        context.bad[qid] = out_of_range | small
+        own = (out_of_range, small, written & ~accepted)
+        for name, p in provenance.items():
+            p.written(node.name, written, own, reads[name])
+    return matched
+
+
+def _judge(context: _Context, qid: str, state: np.ndarray, tolerances: Tolerances,
+           follow: Sequence[Recomputation], slips: Sequence[Recomputation],
+           reads: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> _Matched:
+    """One question for the class: correct, else follow-through, else a matching slip, else wrong."""
+    given, reference, allowed = context.given[qid], context.reference[qid], context.allowed[qid]
+    node = context.assignment.graph.question_nodes[qid]
+    min_abs = context.assignment.constraints.graded_value_min_abs
+    n = len(given)
+    verdict = np.full(n, Verdict.WRONG, dtype=object)
+    verdict[state == _STATE_MISSING] = Verdict.MISSING
+    verdict[state == _STATE_UNREADABLE] = Verdict.UNREADABLE
+    readable = state == _STATE_OK
+    close = readable & within(given, reference, allowed)
+
+    # A quantity with a bounded range (a logistic output, a probability) may take any value in it: a
+    # saturated neuron's 0.0049 is a result like any other. Elsewhere a trivial result is suspect.
+    bounded = np.isfinite(node.domain[0]) and np.isfinite(node.domain[1])
+
+    def unusable(run: Recomputation, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(out of range, too small): no credit may rest on this recomputation."""
+        bad_range, bad_small, unaccepted = reads[run.name]
+        out = bad_range | outside(values, node.domain)
+        small = ~out & bad_small
+        if not bounded:
+            small |= ~out & trivial(values, reference, min_abs) & unaccepted
+        return out, small
+
+    # An answer that only a recomputation resting on a trivial or impossible value explains earns
+    # nothing, even where that lands within the tolerance (w5_new = w5 from a gradient of ~0).
+    recomputed = np.full(n, np.nan)
+    source = np.full(n, None, dtype=object)
+    refused = np.full(n, None, dtype=object)
+    refused_value = np.full(n, np.nan)
+    explained_by_bad = np.zeros(n, dtype=bool)
+    right_values = [(reference, tolerances.coarse(qid, reference))]  # a slip is never merely a rounded right value
+    for run in follow:
+        values = run.values[qid]
+        right_values.append((values, tolerances.coarse(qid, values, run.rounding[qid])))
+        match = readable & within(given, values, tolerances.allowed(qid, values, run.rounding[qid]))
+        out, small = unusable(run, values)
+        credit = match & ~out & ~small & np.isnan(recomputed)
+        recomputed[credit] = values[credit]
+        source[credit] = run.name
+        bad_read = reads[run.name][0] | reads[run.name][1]
+        explained_by_bad |= match & bad_read
+        first_refusal = match & (out | small) & (refused == None)  # noqa: E711
+        refused[first_refusal & out] = _RANGE
+        refused[first_refusal & small] = _SMALL
+        refused_value[first_refusal] = values[first_refusal]
+    explained = ~np.isnan(recomputed)
+    correct = close & (explained | ~explained_by_bad)
+    followed = explained & ~close
+    verdict[correct] = Verdict.CORRECT
+    verdict[followed] = Verdict.FOLLOW_THROUGH
+    refused[correct | followed] = None
+    recomputed[correct] = np.nan
+    source[correct] = None
+
+    slip = np.full(n, None, dtype=object)
+    remaining = readable & ~correct & ~followed & (refused == None)  # noqa: E711
+    for run in slips:
+        if not remaining.any():
+            break
+        values = run.values[qid]
+        out, small = unusable(run, values)
+        hit = remaining & ~out & ~small & within(given, values, tolerances.allowed(qid, values, run.rounding[qid]))
+        for right, coarse in right_values:  # the slip changes this question's value beyond rounding
+            hit &= ~within(given, right, coarse) & ~within(values, right, coarse)
+        slip[hit] = run
+        recomputed[hit] = values[hit]
+        remaining &= ~hit
+    return _Matched(verdict, recomputed, source, refused, refused_value, slip)
+
+
+def _charge_slips(context: _Context, matched: dict[str, _Matched]) -> dict[str, _Judged]:
+    """Named slips charged in sheet order: a family once, at its first question, unless the assignment
+    says ``slip_carry: false``; a later question consistent with the same family follows through."""
+    carry = context.assignment.slip_carry
+    charged: dict[str, np.ndarray] = {}  # family -> the question where it was charged, per student
+    judged = {}
+    for question in context.assignment.numeric_questions:
+        m = matched[question.id]
+        n = len(m.verdict)
+        carried_from = np.full(n, None, dtype=object)
+        names = np.full(n, None, dtype=object)
+        for i in np.flatnonzero(m.slip != None).tolist():  # noqa: E711  (few students: a loop is clearest)
+            slip = m.slip[i].slip
+            names[i] = slip.name
+            first = charged.setdefault(slip.family_name, np.full(n, None, dtype=object))
+            if carry and first[i] is not None:
+                carried_from[i] = first[i]
+                m.verdict[i] = Verdict.FOLLOW_THROUGH
+            else:
+                if first[i] is None:
+                    first[i] = question.id
+                m.verdict[i] = Verdict.SLIP
+        upstream: list[tuple[str, ...]] = [()] * n
+        for i in np.flatnonzero((m.verdict == Verdict.FOLLOW_THROUGH) | (m.refused != None)).tolist():  # noqa: E711
+            upstream[i] = context.wrong_upstream(question.id, i)
+        refused = [None if why is None else context.refusal(question.id, i, why, value)
+                   for i, (why, value) in enumerate(zip(m.refused.tolist(), m.refused_value.tolist()))]
+        recomputed = [None if v != v else v for v in m.recomputed.tolist()]  # NaN -> None
+        judged[question.id] = _Judged(list(m.verdict), recomputed, list(names), refused, list(m.source),
+                                      list(carried_from), upstream)
+    return judged
 
 
 def _read_column(question: Question, answers: Sequence[Answer | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -221,91 +460,41 @@ def _read_column(question: Question, answers: Sequence[Answer | None]) -> tuple[
     return np.array(values, dtype=float), np.array(states, dtype=np.int8)
 
 
-def _judge(qid, domain, state, given, reference, allowed, recomputations, slip_values, tolerances, upstream,
-           off, zero, wrong_given) -> _Judged:
-    n = len(given)
-    verdict = np.full(n, Verdict.WRONG, dtype=object)
-    verdict[state == _STATE_MISSING] = Verdict.MISSING
-    verdict[state == _STATE_UNREADABLE] = Verdict.UNREADABLE
-    readable = state == _STATE_OK
-    correct = readable & within(given, reference, allowed)
-    verdict[correct] = Verdict.CORRECT
-    open_ = readable & ~correct
-
-    recomputed = np.full(n, np.nan)
-    wrong_upstream = np.zeros(n, dtype=bool)
-    for u in upstream:
-        wrong_upstream |= off[u]
-    candidates = open_ & wrong_upstream
-    for values in recomputations:
-        hit = candidates & np.isnan(recomputed) & within(given, values, tolerances.allowed(qid, values))
-        recomputed[hit] = values[hit]
-    matched = ~np.isnan(recomputed)
-    refusal = np.full(n, None, dtype=object)
-    if matched.any():
-        for u in upstream:
-            refusal[matched & zero[u] & (refusal == None)] = f"no follow-through credit is given from {u} = 0"  # noqa: E711
-        trivial = matched & (recomputed == 0.0) & (reference != 0.0) & (refusal == None)  # noqa: E711
-        refusal[trivial] = "no follow-through credit is given for a result of exactly 0"
-        low, high = domain
-        outside = matched & ((recomputed < low) | (recomputed > high)) & (refusal == None)  # noqa: E711
-        refusal[outside] = f"the result is outside the range this quantity can take ({low:g} to {high:g})"
-    credited = matched & (refusal == None)  # noqa: E711
-    verdict[credited] = Verdict.FOLLOW_THROUGH
-
-    slip = np.full(n, None, dtype=object)
-    remaining = open_ & ~matched
-    for name, values in slip_values.items():
-        if not remaining.any():
-            break
-        hit = remaining & ~within(values, reference, allowed) & within(given, values, tolerances.allowed(qid, values))
-        slip[hit] = name
-        recomputed[hit] = values[hit]
-        verdict[hit] = Verdict.SLIP
-        remaining &= ~hit
-    upstream_lists = [()] * n
-    for i in np.flatnonzero(matched).tolist():
-        upstream_lists[i] = tuple(dict.fromkeys(r for u in upstream if off[u][i] for r in wrong_given(u, i)))
-    recomputed_list = [None if v != v else v for v in recomputed.tolist()]  # NaN -> None
-    return _Judged(list(verdict), recomputed_list, list(slip), list(refusal), upstream_lists)
-
-
-def _outcomes(assignment: Assignment, question: Question, answers: Sequence[Answer | None], judged: _Judged,
-              reference: list[float], allowed: list[float]) -> list[Outcome]:
+def _outcomes(context: _Context, question: Question, judged: _Judged) -> list[Outcome]:
     """One question's outcomes for the class (a right answer, the common case, made directly)."""
     qid, points = question.id, question.points
+    answers = context.answers[qid]
+    reference = context.reference[qid].tolist()
+    allowed = context.allowed[qid].tolist()
     full, right, make = points * 1.0, Verdict.CORRECT, tuple.__new__  # tuple.__new__: Outcome's own, minus a call
     return [
         make(Outcome, (qid, right, full, points, answer, expected, allowance, "correct", None, None, ()))
         if verdict is right
-        else _outcome(assignment, question, answer, judged, row, expected, allowance)
+        else _outcome(context, question, answer, judged, row, expected, allowance)
         for row, (verdict, answer, expected, allowance) in enumerate(zip(judged.verdict, answers, reference, allowed))
     ]
 
 
-def _outcome(assignment: Assignment, question: Question, answer: Answer | None, judged: _Judged, row: int,
+def _outcome(context: _Context, question: Question, answer: Answer | None, judged: _Judged, row: int,
              reference: float, allowed: float) -> Outcome:
+    assignment = context.assignment
     verdict = judged.verdict[row]
     points = question.points
-    slip_name = None
-    if verdict is Verdict.CORRECT:
-        share, message = 1.0, "correct"
-    elif verdict is Verdict.MISSING:
-        share, message = 0.0, "no answer given"
+    slip_name = judged.slip[row]
+    if verdict is Verdict.MISSING:
+        share, message, allowed = 0.0, "no answer given", float("nan")
     elif verdict is Verdict.UNREADABLE:
         problem = answer.problem if answer.problem and answer.problem != "blank" else \
             f"could not read {answer.raw!r} as a number"
         share, message = 0.0, f"{problem} ({answer.source})"
     elif verdict is Verdict.FOLLOW_THROUGH:
         share = assignment.follow_through
-        message = (f"follow-through: right when computed from your own {', '.join(judged.upstream[row])}, "
-                   f"so it counts; the mistake is in an earlier step")
+        message = _follow_through_message(assignment, judged, row)
     elif verdict is Verdict.SLIP:
-        slip = assignment.graph.slip(judged.slip[row])
+        slip = assignment.graph.slip(slip_name)
         share, message = assignment.slip, f"a known slip: {slip.description}"
-        slip_name = slip.name
-    elif judged.refusal[row]:
-        share, message = 0.0, f"consistent with your earlier answers, but {judged.refusal[row]}"
+    elif judged.refused[row]:
+        share, message = 0.0, judged.refused[row]
     elif not shows_precision(question.tolerance, answer.raw):
         share, message = 0.0, f"write the answer to {question.tolerance.describe()}"
     else:
@@ -313,6 +502,21 @@ def _outcome(assignment: Assignment, question: Question, answer: Answer | None, 
         share, message = 0.0, _hint(float(answer.value), reference, allowed, node.label)
     return Outcome(question.id, verdict, points * share, points, answer, reference, allowed, message,
                    judged.recomputed[row], slip_name, judged.upstream[row])
+
+
+def _follow_through_message(assignment: Assignment, judged: _Judged, row: int) -> str:
+    if judged.carried_from[row]:
+        slip = assignment.graph.slip(judged.slip[row])
+        return (f"follow-through: the same slip as in {judged.carried_from[row]}, counted there once "
+                f"({slip.description})")
+    wrong = judged.upstream[row]
+    if judged.source[row] == HINT:
+        mine = f" and your own {', '.join(wrong)}" if wrong else ""
+        return f"follow-through: right from the hint table's printed values{mine}, so it counts"
+    if wrong:
+        return (f"follow-through: right when computed from your own {', '.join(wrong)}, "
+                f"so it counts; the mistake is in an earlier step")
+    return "follow-through: right from your own earlier values as you rounded them, so it counts"
 
 
 def _keywords_outcome(question: Question, answer: Answer | None) -> Outcome:

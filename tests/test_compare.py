@@ -37,10 +37,10 @@ DERIVED = Tolerance(ToleranceMode.DERIVED, rel=0.001, safety=1.5, rounding_decim
         (SIGFIGS, 0.123456, 0.124, False),
         (SIGFIGS, -5968.0, -5970.0, True),
         (SIGFIGS, -5968.0, -5990.0, False),
-        (DECIMALS, 0.7, 0.705, True),            # 0.705 - 0.7 is 0.00499999... or 0.005000...1 in floats
-        (DECIMALS, 0.7, 0.7051, False),
-        (DECIMALS, 0.7, 0.695, True),
-        (DERIVED, 0.2392, 0.23935, True),        # 1.5 * 0.5e-4 + 0.001 * 0.2392 = 0.000314
+        (DECIMALS, 0.7, 0.71, True),             # one unit in the last place (rounded or truncated): 0.01
+        (DECIMALS, 0.7, 0.7101, False),
+        (DECIMALS, 0.7, 0.69, True),             # 0.7 - 0.69 is 0.0100000...9 in floats: the slack keeps it in
+        (DERIVED, 0.2392, 0.23955, True),        # 1.5 * 1e-4 + 0.001 * 0.2392 = 0.000389
         (DERIVED, 0.2392, 0.2396, False),
     ],
 )

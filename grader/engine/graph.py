@@ -3,14 +3,14 @@
 Every value is a numpy array with one entry per variant (one row per student), so one
 evaluation computes a whole class. The same graph gives reference values, follow-through
 values (a node recomputed from a student's own upstream answers), slip values (a node
-computed with a named alternative formula) and rounding bounds (how far rounding the
-inputs to 4 decimals can move a node).
+computed with a named alternative formula) and rounding bounds (how far rounding the steps
+to 4 decimals can move a node).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Callable, Collection, Mapping
 
 import numpy as np
 
@@ -43,17 +43,25 @@ class Node:
 
 @dataclass(frozen=True)
 class Slip:
-    """A known mistake: alternative formulas for one or more nodes, named for a student."""
+    """A known mistake: alternative formulas for one or more nodes, named for a student.
+
+    Slips of one ``family`` are one misconception showing in several questions
+    (``E = ½(y − ŷ)²`` and ∂E/∂ŷ without its 2): it is charged once."""
 
     name: str
     description: str
     formulas: Mapping[str, Formula]
+    family: str = ""
+
+    @property
+    def family_name(self) -> str:
+        return self.family or self.name
 
 
 @dataclass(frozen=True)
 class Evaluation:
     """``computed``: each node from its formula; ``effective``: what later nodes read
-    (a student's own value where one was given, else the computed one)."""
+    (a fixed value, else a student's own value where one was given, else the computed one)."""
 
     computed: Mapping[str, Array]
     effective: Mapping[str, Array]
@@ -121,51 +129,73 @@ class Graph:
         params: Mapping[str, Array],
         overrides: Mapping[str, Array] | None = None,
         slip: Slip | None = None,
+        fixed: Mapping[str, Array] | None = None,
     ) -> Evaluation:
         """Evaluate every node for every row of ``params``.
 
         ``overrides[node]`` holds a student's own values (NaN where they gave none): later
-        nodes read those instead of the computed ones. ``slip`` swaps in its formulas.
+        nodes read those instead of the computed ones. ``fixed[node]`` replaces a node's value
+        outright (a hint table's printed values). ``slip`` swaps in its formulas.
         """
         overrides = overrides or {}
+        fixed = fixed or {}
         replaced = slip.formulas if slip else {}
         effective: dict[str, Array] = {name: np.asarray(params[name]) for name in self.parameters}
         computed: dict[str, Array] = {}
         with np.errstate(all="ignore"):
             for node in self.nodes:
-                formula = replaced.get(node.name, node.formula)
-                value = np.asarray(formula.fn(*(effective[name] for name in formula.inputs)), dtype=float)
-                computed[node.name] = value
-                own = overrides.get(node.name)
-                effective[node.name] = value if own is None else np.where(np.isnan(own), value, own)
+                name = node.name
+                formula = replaced.get(name, node.formula)
+                value = np.asarray(formula.fn(*(effective[i] for i in formula.inputs)), dtype=float)
+                computed[name] = value
+                own = overrides.get(name)
+                if name in fixed:
+                    effective[name] = np.asarray(fixed[name], dtype=float)
+                elif own is not None:
+                    effective[name] = np.where(np.isnan(own), value, own)
+                else:
+                    effective[name] = value
         return Evaluation(computed=computed, effective=effective)
+
+    def inputs_of(self, name: str, slip: Slip | None = None) -> tuple[str, ...]:
+        """What node ``name`` reads, with ``slip``'s formula where it replaces the node's."""
+        if slip is not None and name in slip.formulas:
+            return slip.formulas[name].inputs
+        return self.by_name[name].inputs
 
     def reference(self, params: Mapping[str, Array]) -> dict[str, Array]:
         """Every node's right value, one entry per variant."""
         return dict(self.evaluate(params).computed)
 
     def rounding_bounds(
-        self, params: Mapping[str, Array], half_step: float = 0.5e-4, reference: Mapping[str, Array] | None = None
+        self,
+        params: Mapping[str, Array],
+        step: float = 0.5e-4,
+        reference: Mapping[str, Array] | None = None,
+        exact: Collection[str] = (),
     ) -> dict[str, Array]:
         """How far each node can move when every intermediate value is rounded before use.
 
         Linear propagation: a node's bound is the sum over what it reads of
-        |partial derivative| x (that input's own bound + one rounding step). Parameters are
-        exact. The rounding of the node's own written value is not included. ``reference``
-        may pass values already computed for these ``params``.
+        |partial derivative| x (that input's own bound + one rounding ``step``). Parameters
+        are exact, and so are the nodes in ``exact`` (values a student wrote and then used as
+        written). The rounding of the node's own written value is not included. ``reference``
+        may pass the values (for these ``params``) at which the derivatives are taken. A bound
+        is proportional to ``step``.
         """
         values = dict(reference) if reference is not None else self.reference(params)
         values.update({name: np.asarray(params[name], dtype=float) for name in self.parameters})
+        exact = set(exact) | set(self.parameters)
         bounds: dict[str, Array] = {}
         with np.errstate(all="ignore"):
             for node in self.nodes:
-                total = np.zeros_like(values[node.name])
+                total = np.zeros(np.shape(values[node.name]))
                 args = [values[name] for name in node.inputs]
                 for position, name in enumerate(node.inputs):
-                    if name in self.parameters:
+                    if name in exact:
                         continue
                     slope = _partial(node.formula.fn, args, position)
-                    total = total + np.abs(slope) * (bounds[name] + half_step)
+                    total = total + np.abs(slope) * (bounds[name] + step)
                 bounds[node.name] = total
         return bounds
 

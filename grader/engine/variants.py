@@ -1,7 +1,9 @@
 """Per-student variants: parameters drawn from a stable hash, re-drawn until none is degenerate.
 
-A variant depends only on (assignment id, student id, secret, the instructor's reseed count):
-SHAKE-256 of those gives the draws, so no library upgrade can change a student's numbers.
+A variant depends only on (assignment id, student id, secret, the instructor's reseed count)
+and the file's parameters, constraints and ``students:``: SHAKE-256 of those gives the draws, so
+no library upgrade can change a student's numbers, and the constraints are checked with fixed
+definitions that read no grading setting, so editing a tolerance never re-draws anybody.
 """
 
 from __future__ import annotations
@@ -13,12 +15,19 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 import numpy as np
 
 from grader.errors import UsageError, VariantError
-from grader.tolerances import allowed_errors
 
 if TYPE_CHECKING:
     from grader.assignment import Assignment
 
 _DOMAIN = b"grader-variant-v1"
+
+# The fixed rounding model the ``tolerance_max_rel`` constraint measures against, whatever the
+# grading settings say: half a unit of the 4th decimal per step, times 1.5, plus 0.1% of the value.
+# Capped at 2% of each value, every tolerance of the default settings (one whole unit per step, for
+# truncators too) stays under 4%, so a 5% error is caught.
+_CONSTRAINT_HALF_STEP = 0.5e-4
+_CONSTRAINT_SAFETY = 1.5
+_CONSTRAINT_REL = 0.001
 
 
 @dataclass(frozen=True)
@@ -192,7 +201,8 @@ def constraint_violations(assignment: "Assignment", params: Mapping[str, np.ndar
     """Constraint name -> True where a variant breaks it.
 
     The tolerance constraint needs the graph's rounding bounds, the costliest part, so it is
-    checked only on the variants that pass the cheap ones (the others count as passing it).
+    checked only on the variants that pass the cheap ones (the others count as passing it). It
+    uses the fixed rounding model above, never the assignment's tolerance settings.
     """
     graph, sheet, limits = assignment.graph, assignment.sheet, assignment.constraints
     values = graph.reference(params)
@@ -213,9 +223,11 @@ def constraint_violations(assignment: "Assignment", params: Mapping[str, np.ndar
     too_loose = np.zeros(size.shape[1], dtype=bool)
     if survivors.size:
         subset = {name: np.asarray(column)[survivors] for name, column in params.items()}
-        allowed = allowed_errors(assignment, subset, {name: v[survivors] for name, v in values.items()})
-        tolerance = np.vstack([allowed[q.id] for q in assignment.numeric_questions])
-        too_loose[survivors] = np.any(tolerance > limits.tolerance_max_rel * size[:, survivors], axis=0)
+        bounds = graph.rounding_bounds(subset, _CONSTRAINT_HALF_STEP, {name: v[survivors] for name, v in values.items()})
+        bound = np.vstack([bounds[nodes[q.id].name] for q in assignment.numeric_questions])
+        kept = size[:, survivors]
+        tolerance = _CONSTRAINT_SAFETY * (bound + _CONSTRAINT_HALF_STEP) + _CONSTRAINT_REL * kept
+        too_loose[survivors] = np.any(tolerance > limits.tolerance_max_rel * kept, axis=0)
     violations["tolerance_max_rel"] = too_loose
     return violations
 

@@ -47,7 +47,8 @@ def read_csv(data: bytes, origin: Origin, questions: QuestionSet) -> list[Submis
         line = reader.line_num + first_line - 1
         return [rejection(origin, f"not a readable CSV file: {exc}", Source(origin.file, row=line))]
     file = origin.file
-    grid = Grid(rows, lambda r, c: Source(file, row=lines[r] if r < len(lines) else None))
+    # An unquoted decimal comma splits a number in two fields only when "," is the delimiter.
+    grid = Grid(rows, lambda r, c: Source(file, row=lines[r] if r < len(lines) else None), comma_split=delimiter == ",")
     return read_grid(grid, origin, questions)
 
 

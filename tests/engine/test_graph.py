@@ -235,9 +235,9 @@ def test_rounding_bounds_known_values(default_params):
     expected = abs(values["dE_dyhat"][0]) * (bounds["y_hat"][0] + 0.5e-4)
     assert bounds["E"][0] == pytest.approx(expected, rel=1e-6)
     # A larger rounding step gives larger bounds, a zero step none.
-    coarse = GRAPH.rounding_bounds(default_params, half_step=0.5e-2)
+    coarse = GRAPH.rounding_bounds(default_params, step=0.5e-2)
     assert coarse["loss"][0] > bounds["loss"][0] > 0
-    zero = GRAPH.rounding_bounds(default_params, half_step=0.0)
+    zero = GRAPH.rounding_bounds(default_params, step=0.0)
     assert all(value[0] == 0.0 for value in zero.values())
 
 

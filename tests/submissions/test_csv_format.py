@@ -202,3 +202,129 @@ def test_sniff_delimiter(text: str, delimiter: str) -> None:
 )
 def test_decode(data: bytes, text: str) -> None:
     assert decode(data) == text
+
+
+# An unquoted decimal comma in a ","-delimited file: joined again when the row reads one way only.
+
+ADVICE = "put numbers with a decimal comma in quotes, or use ';' as the delimiter"
+
+
+def unreadable_row(row: str) -> str:
+    return (
+        f"could not read the row '{row}' one way only:"
+        " quote numbers with a decimal comma (\"0,53\") or use ';' as the delimiter"
+    )
+
+
+def test_split_decimal_comma_is_joined_and_noted(write: Write) -> None:
+    submission = read_one(write("B1.csv", "question,answer\nstudent_id,B1\ns1,-0,53\ns2,0.7\n"))
+    assert values(submission) == {"s1": -0.53, "s2": 0.7}
+    assert submission.answers["s1"].raw == "-0,53"
+    assert submission.answers["s1"].problem is None
+    assert submission.notes == (f"line 3: 's1,-0,53' has an unquoted decimal comma; read as -0.53 ({ADVICE})",)
+
+
+@pytest.mark.parametrize(
+    ("row", "value"),
+    [("s1,0,7", 0.7), ("s1,+3,25", 3.25), ("s1,\u22120,05", -0.05), ("s1,-0,53e-2", -0.0053), ("s1,0,7,,", 0.7)],
+)
+def test_split_decimal_comma_variants(write: Write, row: str, value: float) -> None:
+    submission = read_one(write("B1.csv", f"question,answer\n{row}\n"))
+    assert values(submission) == {"s1": pytest.approx(value)}
+    (note,) = submission.notes
+    assert note.startswith(f"line 2: '{row.rstrip(',')}' has an unquoted decimal comma; read as {value!r}")
+
+
+def test_quoted_decimal_comma_is_read_without_a_note(write: Write) -> None:
+    submission = read_one(write("B1.csv", 'question,answer\ns1,"0,53"\n'))
+    assert values(submission) == {"s1": 0.53}
+    assert submission.notes == ()
+
+
+@pytest.mark.parametrize("row", ["s1,1,234,5", "s1,0,5,7", "s1,0,abc", "s1,0.5,7"])
+def test_row_not_read_one_way_only_is_unreadable(write: Write, row: str) -> None:
+    submission = read_one(write("B1.csv", f"question,answer\n{row}\ns2,0.7\n"))
+    answer = submission.answers["s1"]
+    assert answer.value is None
+    assert answer.problem == unreadable_row(row)
+    assert answer.source.row == 2
+    assert values(submission)["s2"] == 0.7
+
+
+def test_trailing_empty_fields_are_fine(write: Write) -> None:
+    submission = read_one(write("B1.csv", "question,answer\ns1,0.5,,\ns2,,,\n"))
+    assert values(submission) == {"s1": 0.5, "s2": None}
+    assert submission.answers["s2"].problem == "blank"
+    assert submission.notes == ()
+
+
+def test_prompt_column_after_the_answer(write: Write) -> None:
+    """Extra fields after an answer that cannot be split are the prompt's (as before);
+    a split answer is still joined."""
+    text = "question,answer,prompt\ns1,0.7,compute s1, then s2\ns2,0,7,compute s2\n"
+    submission = read_one(write("B1.csv", text))
+    assert values(submission) == {"s1": 0.7, "s2": 0.7}
+    assert submission.notes == (
+        f"line 3: 's2,0,7,compute s2' has an unquoted decimal comma; read as 0.7 ({ADVICE})",
+    )
+
+
+def test_semicolon_file_keeps_its_decimal_comma(write: Write) -> None:
+    submission = read_one(write("B1.csv", "question;answer\ns1;-0,53\ns2;0,7;\n"))
+    assert values(submission) == {"s1": -0.53, "s2": 0.7}
+    assert submission.notes == ()
+
+
+def test_tab_file_keeps_its_decimal_comma(write: Write) -> None:
+    submission = read_one(write("B1.tsv", "question\tanswer\ns1\t-0,53\n"))
+    assert values(submission) == {"s1": -0.53}
+    assert submission.notes == ()
+
+
+def test_wide_row_with_one_split_decimal_comma_is_joined(write: Write) -> None:
+    text = "student_id,s1,s2,q1a_vi\nB1,0.7,-0,53,text\nB2,0.1,0.2,other\n"
+    first, second = read_file(write("export.csv", text), QUESTIONS)
+    assert values(first) == {"s1": 0.7, "s2": -0.53, "q1a_vi": None}
+    assert first.answers["q1a_vi"].raw == "text"
+    assert first.notes == (
+        f"line 2, column 's2': 'B1,0.7,-0,53,text' has an unquoted decimal comma; read '-0,53' as -0.53 ({ADVICE})",
+    )
+    assert values(second) == {"s1": 0.1, "s2": 0.2, "q1a_vi": None} and second.notes == ()
+
+
+def test_wide_row_with_two_split_decimal_commas_is_joined(write: Write) -> None:
+    (submission,) = read_file(write("export.csv", "student_id,s1,s2\nB1,0,5,0,7\n"), QUESTIONS)
+    assert values(submission) == {"s1": 0.5, "s2": 0.7}
+    assert len(submission.notes) == 2
+
+
+@pytest.mark.parametrize("row", ["B1,1,234,5,x", "B1,0,5,0,7,1", "B1,0.5,0.6,a, b"])
+def test_ambiguous_wide_row_is_unreadable(write: Write, row: str) -> None:
+    text = f"student_id,s1,s2,q1a_vi\n{row}\nB2,0.1,0.2,x\n"
+    first, second = read_file(write("export.csv", text), QUESTIONS)
+    assert isinstance(first, Submission) and first.student_id == "B1"  # still a gradebook row
+    for question in ("s1", "s2"):
+        assert first.answers[question].value is None
+        assert first.answers[question].problem == unreadable_row(row)
+    assert first.notes == ()
+    assert values(second) == {"s1": 0.1, "s2": 0.2, "q1a_vi": None}
+
+
+def test_wide_trailing_empty_fields_are_fine(write: Write) -> None:
+    (submission,) = read_file(write("export.csv", "student_id,s1,s2\nB1,0.5,0.6,,\n"), QUESTIONS)
+    assert values(submission) == {"s1": 0.5, "s2": 0.6}
+    assert submission.notes == ()
+
+
+def test_extra_cells_in_a_workbook_are_not_joined(write: Write) -> None:
+    import xlsxwriter
+
+    path = write("B1.xlsx", b"")
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    for r, row in enumerate([("question", "answer"), ("s1", "0", "53")]):
+        sheet.write_row(r, 0, row)
+    workbook.close()
+    submission = read_one(path)
+    assert values(submission) == {"s1": 0.0}
+    assert submission.notes == ()
