@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--overrides", help="CSV student_id,question,points,comment (default: OUT/overrides.csv)")
     grade.add_argument("--same-variant", action="store_true", help="everyone worked the sheet's own numbers")
     grade.add_argument("--jobs", type=int, help="processes to grade with (default: one per core for a large class)")
+    grade.add_argument("--key", help="key.csv from grader variants: grade the variants as issued")
     secret_options(grade)
 
     check = commands.add_parser("check", help="a student's self-check of a filled template")
@@ -42,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("submission", help="the filled template (YAML, CSV or XLSX)")
     check.add_argument("--reveal", action="store_true", help="also print the reference values")
     check.add_argument("--same-variant", action="store_true", help="the sheet's own numbers, not a variant")
+    check.add_argument("--key", help="key.csv from grader variants: check against the variant as issued")
+    check.add_argument("--format", choices=("text", "json"), default="text")
     secret_options(check)
 
     variants = commands.add_parser("variants", help="every student's handout and templates, and the class key")
@@ -86,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             result = grade(assignment=args.assignment, submissions=args.submissions, out=args.out,
                            roster=args.roster, overrides=args.overrides, secret=secret,
-                           same_variant=args.same_variant, progress=_ProgressBar(), jobs=args.jobs)
+                           same_variant=args.same_variant, progress=_ProgressBar(), jobs=args.jobs,
+                           key=args.key)
             s = result.summary
             print(f"graded {s.graded}, missing {s.missing}, rejected {s.rejected} of {s.students} students; "
                   f"mean {s.mean_percent:.1f}%; wrote {result.out}/gradebook.csv")
@@ -95,7 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from grader.commands.check import check
 
             sys.stdout.write(check(assignment=args.assignment, submission=args.submission, reveal=args.reveal,
-                                   secret=secret, same_variant=args.same_variant))
+                                   secret=secret, same_variant=args.same_variant, key=args.key,
+                                   fmt=args.format).output)
             return 0
         if args.command == "variants":
             from grader.commands.variants import variants

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+import numpy as np
+
 from grader.assignment import Assignment
 from grader.grading import GradedSubmission, Marks, Verdict
 from grader.overrides import Override, with_overrides
 from grader.roster import Roster
+from grader.similarity import similar_to
 from grader.submissions.records import Batch
 
 
@@ -39,6 +42,7 @@ class GradebookRow:
     reason: str
     files: tuple[str, ...]
     marks: Marks | None = None  # None unless graded
+    similar_to: str = ""  # another student whose variant these answers fit (a flag for a person, no points)
 
     @property
     def percent(self) -> float:
@@ -90,6 +94,7 @@ def build_gradebook(
     for override in overrides:
         by_override.setdefault(override.student_id, []).append(override)
 
+    similar = _similar(marks)
     files_of: dict[str, set[str]] = {}
     for fate in files:
         files_of.setdefault(fate.student_id, set()).add(fate.file)
@@ -118,6 +123,18 @@ def build_gradebook(
             reason="; ".join(reasons) if reasons else ("" if item or status != "missing" else "nothing handed in"),
             files=tuple(sorted(files_of.get(student_id, ()))),
             marks=item,
+            similar_to=similar.get(student_id, ""),
         ))
     return Gradebook(assignment, tuple(rows), tuple(sorted(files, key=lambda f: f.file)),
                      has_names=bool(roster and roster.has_names))
+
+
+def _similar(marks: Sequence[Marks]) -> dict[str, str]:
+    """Student id -> the student whose variant their answers fit, where there is one."""
+    if len(marks) < 2 or not marks[0].values:
+        return {}
+    values = np.array([m.values for m in marks], dtype=float)
+    expected = np.array([m.expected for m in marks], dtype=float)
+    allowed = np.array([m.allowed for m in marks], dtype=float)
+    found = similar_to([m.student_id for m in marks], values, expected, allowed)
+    return {m.student_id: other for m, other in zip(marks, found) if other}

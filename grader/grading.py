@@ -46,6 +46,11 @@ class Verdict(Enum):
     # looked up by the hundred thousand. Equality is identity already, so the two agree.
     __hash__ = object.__hash__
 
+    @property
+    def outcome(self) -> str:
+        """The outcome's name in the self-check's JSON: ``correct``, ``follow_through``, ..."""
+        return self.name.lower()
+
 
 class Outcome(NamedTuple):
     """One numeric question of one student: the verdict, the points and what feedback needs.
@@ -79,13 +84,18 @@ class Marks(NamedTuple):
     file: str
     modified: float                 # the file's modification time: the newest file of a student counts
     verdicts: tuple[Verdict, ...]   # per numeric question, in the assignment's order
-    slips: tuple[str | None, ...]   # the named slip per numeric question, where the verdict is a slip
+    slips: tuple[str | None, ...]   # the named slip charged per numeric question (verdict slip), else None
     points: dict[str, float]        # automatic points: numeric questions and keyword-scored free text
     free_text: dict[str, str]       # free-text answers as written
+    # Per numeric question, for the class-wide search for copied answers (``grader.similarity``):
+    values: tuple[float, ...] = ()    # the number read (NaN where none)
+    expected: tuple[float, ...] = ()  # the student's own reference value
+    allowed: tuple[float, ...] = ()   # its tolerance
 
 
-_QUESTION, _VERDICT, _POINTS, _SLIP = (itemgetter(Outcome._fields.index(name))
-                                       for name in ("question", "verdict", "points", "slip"))
+_QUESTION, _VERDICT, _POINTS, _EXPECTED, _ALLOWED = (
+    itemgetter(Outcome._fields.index(name)) for name in ("question", "verdict", "points", "expected", "allowed"))
+_NAN = float("nan")
 
 
 @dataclass(frozen=True)
@@ -123,9 +133,12 @@ class GradedSubmission:
             self.submission.file,
             self.submission.modified,
             tuple(map(_VERDICT, self.outcomes)),
-            tuple(map(_SLIP, self.outcomes)),
+            tuple(o.slip if o.verdict is Verdict.SLIP else None for o in self.outcomes),
             dict(zip(map(_QUESTION, scored), map(_POINTS, scored))),
             {question: answer.raw for question, answer in self.free_text.items()},
+            tuple(_NAN if o.answer is None or o.answer.value is None else o.answer.value for o in self.outcomes),
+            tuple(map(_EXPECTED, self.outcomes)),
+            tuple(map(_ALLOWED, self.outcomes)),
         )
 
 
@@ -482,7 +495,7 @@ def _outcome(context: _Context, question: Question, answer: Answer | None, judge
     points = question.points
     slip_name = judged.slip[row]
     if verdict is Verdict.MISSING:
-        share, message, allowed = 0.0, "no answer given", float("nan")
+        share, message = 0.0, "no answer given"
     elif verdict is Verdict.UNREADABLE:
         problem = answer.problem if answer.problem and answer.problem != "blank" else \
             f"could not read {answer.raw!r} as a number"

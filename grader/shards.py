@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, NamedTuple, Sequence
 
+import numpy as np
+
 from grader.assignment import Assignment
 from grader.engine.variants import VariantTable, default_variant, draw_variants
 from grader.grading import Marks, grade_class
+from grader.issued import IssuedVariants
 from grader.key import Key, compute_key, params_mismatch
 from grader.overrides import Override
 from grader.report.feedback import FeedbackRenderer
@@ -36,13 +39,28 @@ def question_set(assignment: Assignment) -> QuestionSet:
 
 
 def class_variants(assignment: Assignment, student_ids: Sequence[str], secret: str | None,
-                   same_variant: bool) -> VariantTable:
-    """Each student's own variant, or the sheet's own numbers for everyone."""
-    if not same_variant:
-        return draw_variants(assignment, student_ids, secret)
-    single = default_variant(assignment)
-    table = single.take([0] * len(student_ids))
-    return VariantTable(tuple(student_ids), table.columns, table.attempts)
+                   same_variant: bool, issued: IssuedVariants | None = None) -> tuple[VariantTable, list[tuple[str, ...]]]:
+    """Each student's own variant (as issued in ``key.csv`` where one is given), or the sheet's own
+    numbers for everyone; with a remark for each student the key does not list."""
+    ids = tuple(student_ids)
+    notes: list[tuple[str, ...]] = [()] * len(ids)
+    if same_variant:
+        table = default_variant(assignment).take([0] * len(ids))
+        return VariantTable(ids, table.columns, table.attempts), notes
+    if issued is None:
+        return draw_variants(assignment, ids, secret), notes
+    listed = [i for i, s in enumerate(ids) if s in issued]
+    if len(listed) == len(ids):
+        return issued.take(ids), notes
+    drawn = draw_variants(assignment, ids, secret)
+    if listed:
+        rows = np.array(listed, dtype=np.intp)
+        given = issued.take([ids[i] for i in listed])
+        for name, column in drawn.columns.items():
+            column[rows] = given.columns[name]
+    listed_set = set(listed)
+    absent = (f"not in {Path(issued.file).name}: graded against the variant drawn for this id",)
+    return drawn, [absent if i not in listed_set else () for i in range(len(ids))]
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,7 @@ class ClassSetup:
     secret: str | None = None
     same_variant: bool = False
     overrides: Mapping[str, tuple[Override, ...]] = field(default_factory=dict)  # by student id
+    issued: IssuedVariants | None = None  # key.csv: the variants as handed out
 
 
 Page = bytes | memoryview  # a page from another process arrives as a view of its result file
@@ -113,9 +132,10 @@ def grade_shard(setup: ClassSetup, files: Sequence[tuple[int, Path]], progress: 
         if progress:
             progress("reading", done, len(files))
     handed_in = [s for _, s in submissions]
-    variants = class_variants(assignment, [s.student_id for s in handed_in], setup.secret, setup.same_variant)
+    variants, absent = class_variants(assignment, [s.student_id for s in handed_in], setup.secret,
+                                      setup.same_variant, setup.issued)
     key = compute_key(assignment, variants)
-    notes = [variant_notes(assignment, key, row, s) for row, s in enumerate(handed_in)]
+    notes = [(*absent[row], *variant_notes(assignment, key, row, s)) for row, s in enumerate(handed_in)]
     graded = grade_class(assignment, key, handed_in, notes)
     renderer = FeedbackRenderer(assignment)
     feedback = []
@@ -135,8 +155,9 @@ def variant_notes(assignment: Assignment, key: Key, row: int, submission: Submis
     differences = params_mismatch(assignment, submission.params, key.params(row))
     if not differences:
         return ()
-    return (f"the parameters in this file differ from this student's variant ({'; '.join(differences[:3])}"
-            f"{'; ...' if len(differences) > 3 else ''}); graded against the student's own variant",)
+    more = f" and {len(differences) - 1} more" if len(differences) > 1 else ""
+    return (f"the parameters in this file are not this student's variant ({differences[0]}{more}); "
+            f"graded against the student's own variant",)
 
 
 def merge(results: Sequence[ShardResult], skipped: Sequence[Skipped] = (),
@@ -149,3 +170,25 @@ def merge(results: Sequence[ShardResult], skipped: Sequence[Skipped] = (),
     feedback = {marks.student_id: pages for (_, marks), pages in graded if id(marks) in winners}
     rejections = [r for _, r in heapq.merge(*(r.rejections for r in results), key=lambda pair: pair[0])]
     return GradedClass(tuple(kept), feedback, (*listing_rejections, *rejections), tuple(superseded), tuple(skipped))
+
+
+def flag_similar(setup: ClassSetup, marks: Marks, other: str, pages: Feedback) -> Feedback:
+    """``pages`` with the instructor's copy rendered anew with a note that the answers fit ``other``'s
+    variant (known only once the whole class is graded; the student's copy stays as it was)."""
+    assignment = setup.assignment
+    found = [item for item in read_file(Path(marks.file), question_set(assignment))
+             if isinstance(item, Submission) and item.student_id == marks.student_id]
+    if not found:  # the file changed under us: keep the pages as they are
+        return pages
+    submission = found[-1]  # as merge keeps it: the last in reading order
+    variants, absent = class_variants(assignment, [submission.student_id], setup.secret, setup.same_variant,
+                                      setup.issued)
+    key = compute_key(assignment, variants)
+    note = (f"similar_to {other}: most of these answers fit {other}'s variant and not this student's own "
+            f"(a flag for a person; no points were changed)")
+    graded = grade_class(assignment, key, [submission], [(*absent[0], *variant_notes(assignment, key, 0, submission),
+                                                          note)])[0]
+    _, instructor = FeedbackRenderer(assignment).copies(graded, setup.overrides.get(marks.student_id, ()))
+    md, html = instructor.markdown.encode(), instructor.html.encode()
+    return pages._replace(instructor_md=md, instructor_html=html,
+                          checksums=(*pages.checksums[:2], zlib.crc32(md), zlib.crc32(html)))

@@ -30,7 +30,7 @@ ROSTER = [
     ("B10001", "Mari Tamm"), ("B10002", "Jaan Kask"), ("B10003", "Liis Saar"), ("B10004", "Karl Mets"),
     ("B10005", "Anna Ilves"), ("B10006", "Peeter Kuusk"), ("B10007", "Kadri Lepp"), ("B10008", "Marek Pärn"),
     ("B10009", "Eva Rebane"), ("B10010", "Toomas Kivi"), ("B10011", "Kristi Oja"), ("B10012", "Rasmus Sepp"),
-    ("B10013", "Helen Mägi"),
+    ("B10013", "Helen Mägi"), ("B10014", "Ott Kallas"),
 ]
 FREE_TEXT = {
     "q1a_vi": "Yes, y_hat is negative while the target is 0.25.",
@@ -164,6 +164,8 @@ def main() -> None:
     answers = {q: (v if not q.startswith(("exp_", "p_", "loss")) else None)
                for q, v in answers_for(variants, row["B10012"]).items()}
     write_yaml(OUT / "B10012_practice09.yaml", "B10012", answers)
+    # B10014: B10002's answers copied into B10014's own file: flagged similar_to B10002, points as they fall.
+    write_long_csv(OUT / "B10014_practice09.csv", "B10014", answers_for(variants, row["B10002"]))
     # An Excel lock file, as Excel leaves next to an open workbook: skipped, and listed.
     (OUT / "~$B10004_practice09.xlsx").write_bytes(b"\x00" * 162)
     # B10013 handed nothing in: 'missing' in the gradebook.

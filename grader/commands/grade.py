@@ -11,13 +11,24 @@ from grader.collector import collector_paused
 from grader.errors import ConfigError, UsageError
 from grader.filenames import student_stems
 from grader.gradebook import Gradebook, build_gradebook
+from grader.issued import load_issued
 from grader.overrides import Override, load_overrides
 from grader.report.files import write_atomic, write_zip
 from grader.report.gradebook_csv import files_csv, gradebook_csv
 from grader.report.stats import ClassSummary, class_summary, question_stats, stats_csv
 from grader.report.workbook import write_gradebook_xlsx
 from grader.roster import load_roster
-from grader.shards import ClassSetup, Feedback, GradedClass, Page, ShardResult, deal, grade_shard, merge
+from grader.shards import (
+    ClassSetup,
+    Feedback,
+    GradedClass,
+    Page,
+    ShardResult,
+    deal,
+    flag_similar,
+    grade_shard,
+    merge,
+)
 from grader.side_by_side import TaskQueue, side_by_side, usable_cores
 from grader.submissions.discover import Listing, list_files
 from grader.submissions.records import Batch
@@ -48,13 +59,16 @@ def grade(
     same_variant: bool = False,
     progress: Progress | None = None,
     jobs: int | None = None,
+    key: str | Path | None = None,
 ) -> GradeResult:
     """Grade every file under ``submissions`` and write the gradebook, feedback and statistics to ``out``.
 
     ``jobs`` processes share the work (default: one per usable core, for a class big enough to
-    gain from it); the outputs are byte-identical whatever the number.
+    gain from it); the outputs are byte-identical whatever the number. ``key`` (key.csv from
+    ``grader variants``) grades the variants as issued.
     """
     sheet = load_assignment(assignment)
+    issued = load_issued(key, sheet) if key is not None else None
     class_roster = load_roster(roster) if roster else None
     out = Path(out)
     overrides_file = Path(overrides) if overrides else out / "overrides.csv"
@@ -71,14 +85,18 @@ def grade(
     by_student: dict[str, tuple[Override, ...]] = {}
     for override in corrections:
         by_student[override.student_id] = (*by_student.get(override.student_id, ()), override)
-    setup = ClassSetup(sheet, secret, same_variant, by_student)
+    setup = ClassSetup(sheet, secret, same_variant, by_student, issued)
     with collector_paused():  # the class's records are acyclic and live to the end
         listing = list_files(Path(p) for p in submissions)
         graded = _grade_in_shards(setup, listing, _workers(len(listing.files), jobs), progress)
         batch = Batch(rejections=graded.rejections, skipped=graded.skipped, superseded=graded.superseded)
         gradebook = build_gradebook(sheet, graded.marks, batch, class_roster, corrections)
         _check_overrides(overrides_file, corrections, {row.student_id for row in gradebook.rows})
-        _write(out, gradebook, graded.feedback)
+        feedback = dict(graded.feedback)
+        for row in gradebook.rows:
+            if row.similar_to:
+                feedback[row.student_id] = flag_similar(setup, row.marks, row.similar_to, feedback[row.student_id])
+        _write(out, gradebook, feedback)
     return GradeResult(out, gradebook, class_summary(gradebook))
 
 

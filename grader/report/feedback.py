@@ -89,7 +89,7 @@ def _line(outcome: Outcome, instructor: bool) -> FeedbackLine:
         outcome.verdict,
         _points_of(outcome.points, outcome.max_points),
         outcome.message,
-        _tolerance_text(outcome.allowed),
+        "" if outcome.verdict is Verdict.MISSING else _tolerance_text(outcome.allowed),
         _expected_text(outcome) if instructor else "",
     )
 
@@ -200,7 +200,7 @@ class FeedbackRenderer:
             answer = o.answer
             raw = answer.raw if answer is not None else ""
             md_raw, html_raw = _raw_texts(raw)
-            tolerance = _tolerance_digits(o.allowed)
+            tolerance = "" if o.verdict is Verdict.MISSING else _tolerance_digits(o.allowed)
             md_tolerance, html_tolerance = ("± " + tolerance, "&#177; " + tolerance) if tolerance else ("", "")
             line = right[o.question] if o.verdict is Verdict.CORRECT else self._line_template(o)
             md_rows.append(f"{line[0]}{md_raw}{line[1]}{md_tolerance}{line[2]}")
@@ -283,12 +283,12 @@ class FeedbackRenderer:
         """The self-check as terminal text: per question the outcome and a hint."""
         title, score, source = self._heading(graded, graded.total, graded.max_total)
         out = [title, score, source]
-        out += [f"note: {n}" for n in (*graded.submission.notes, *graded.notes)]
+        out += [f"warning: {n}" for n in (*graded.submission.notes, *graded.notes)]
         out.append("")
         width = max(len(q.id) for q in self.assignment.numeric_questions)
         for line in feedback_lines(graded, instructor=reveal):
             raw = f"{line.raw!r}" if line.raw else "(blank)"
-            text = f"{MARK[line.verdict]} {line.question:<{width}}  {line.verdict.value:<14} {raw:<14} {line.message}"
+            text = f"{MARK[line.verdict]} {line.question:<{width}}  {line.verdict.outcome:<14} {raw:<14} {line.message}"
             if reveal and line.expected:
                 text += f"  [expected {line.expected}]"
             out.append(text)

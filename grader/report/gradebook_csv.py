@@ -20,9 +20,10 @@ def points_text(value: float | None) -> str:
 
 def gradebook_csv(gradebook: Gradebook) -> str:
     """student_id, one column per numeric question, total, max_total, percent, status; then
-    reason, name (when the roster has names) and the files that fed the row."""
+    reason, similar_to (another student whose variant the answers fit), name (when the roster has
+    names) and the files that fed the row."""
     questions = [q.id for q in gradebook.assignment.numeric_questions]
-    header = ["student_id", *questions, "total", "max_total", "percent", "status", "reason"]
+    header = ["student_id", *questions, "total", "max_total", "percent", "status", "reason", "similar_to"]
     if gradebook.has_names:
         header.append("name")
     header.append("files")
@@ -33,7 +34,7 @@ def gradebook_csv(gradebook: Gradebook) -> str:
         cells = [safe_cell(row.student_id)]
         cells += [points_text(row.points.get(q)) for q in questions]
         cells += [points_text(row.total), points_text(row.max_total), f"{row.percent:.2f}", row.status,
-                  safe_cell(row.reason)]
+                  safe_cell(row.reason), safe_cell(row.similar_to)]
         if gradebook.has_names:
             cells.append(safe_cell(row.name))
         cells.append(safe_cell("; ".join(row.files)))

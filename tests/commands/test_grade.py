@@ -39,7 +39,7 @@ def demo(tmp_path_factory) -> Path:
     done = subprocess.run([sys.executable, "-m", "grader", *DEMO, "--out", str(out)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "graded 11, missing 1, rejected 1 of 13 students" in done.stdout
+    assert "graded 12, missing 1, rejected 1 of 14 students" in done.stdout
     return out
 
 
@@ -81,7 +81,15 @@ def test_feedback_names_the_slip_and_follow_through_and_hides_the_answer(demo):
     assert expected_a3 in feedback(demo, "B10004.html", instructor=True)
     with zipfile.ZipFile(demo / "feedback.zip") as pages:
         assert sorted(pages.namelist())[:2] == ["B10001.html", "B10001.md"]
-        assert len(pages.namelist()) == 2 * 11  # every graded student, Markdown and HTML
+        assert len(pages.namelist()) == 2 * 12  # every graded student, Markdown and HTML
+
+
+def test_a_copied_sheet_is_flagged_for_the_instructor_only(demo):
+    book = {r["student_id"]: r for r in rows(demo / "gradebook.csv")}
+    assert book["B10014"]["similar_to"] == "B10002"  # B10014 handed in B10002's answers
+    assert [sid for sid, r in book.items() if r["similar_to"]] == ["B10014"]
+    assert "similar_to B10002" in feedback(demo, "B10014.md", instructor=True)
+    assert "B10002" not in feedback(demo, "B10014.md")
 
 
 def test_unreadable_cells_are_quoted_with_where_they_are(demo):

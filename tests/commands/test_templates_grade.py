@@ -159,20 +159,27 @@ def test_self_check_of_a_filled_template_is_all_correct_and_reveals_nothing(fill
     assert "wrong" not in printed and "expected" not in printed
 
 
-def test_with_a_secret_check_uses_the_templates_parameters_and_grade_needs_the_secret(tmp_path, capsys):
+def test_with_a_secret_check_and_grade_agree_and_a_params_mismatch_is_only_a_warning(tmp_path, capsys):
     roster = tmp_path / "roster.csv"
     roster.write_text("student_id\nB424242\n", encoding="utf-8")
     variants(assignment=ASSIGNMENT, roster=roster, out=tmp_path / "out", secret="s3cret")
     sheet = load_assignment(ASSIGNMENT)
     answers = four_decimal_answers(sheet, ["B424242"], secret="s3cret")["B424242"]
     filled = fill_templates(tmp_path / "out" / "students" / "B424242", "B424242", answers, tmp_path / "filled")
-    # The student has no secret: the template's own parameters give their variant.
-    assert main(["check", str(ASSIGNMENT), str(filled["yaml"])]) == 0
+    # With the secret, check and grade both use the issued variant: full marks in both.
+    assert main(["check", str(ASSIGNMENT), str(filled["yaml"]), "--secret", "s3cret"]) == 0
     assert "29 of 29 points" in capsys.readouterr().out
-    # The instructor grades with the secret; without it, the variants differ and the file says so.
     assert main(["grade", str(ASSIGNMENT), str(tmp_path / "filled"), "--out", str(tmp_path / "g"),
                  "--secret", "s3cret"]) == 0
     assert "100.00" in (tmp_path / "g" / "gradebook.csv").read_text(encoding="utf-8")
+    capsys.readouterr()
+    # Without it, both use the secret-free variant for this id: the same points, and the file's own
+    # parameters are named in a warning rather than used.
+    assert main(["check", str(ASSIGNMENT), str(filled["yaml"]), "--format", "json"]) == 0
+    checked = json.loads(capsys.readouterr().out)
     assert main(["grade", str(ASSIGNMENT), str(tmp_path / "filled"), "--out", str(tmp_path / "g2")]) == 0
+    total = next(csv.DictReader(open(tmp_path / "g2" / "gradebook.csv", encoding="utf-8")))["total"]
+    assert checked["points"] == float(total) < 29
+    assert len(checked["warnings"]) == 1 and "not this student's variant (x: file" in checked["warnings"][0]
     with zipfile.ZipFile(tmp_path / "g2" / "feedback.zip") as pages:
-        assert "differ from this student's variant" in pages.read("B424242.md").decode("utf-8")
+        assert "not this student's variant" in pages.read("B424242.md").decode("utf-8")

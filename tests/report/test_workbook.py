@@ -92,7 +92,8 @@ def test_it_opens_with_the_four_sheets_in_order(workbook):
 def test_the_gradebook_sheet_has_a_frozen_header_and_a_row_per_student(workbook):
     sheet = workbook["gradebook"]
     assert sheet.freeze_panes == "C2"  # header row and the id and name columns
-    assert header(sheet) == ["student_id", "name", *QUESTIONS, "total", "max_total", "percent", "status", "reason"]
+    assert header(sheet) == ["student_id", "name", *QUESTIONS, "total", "max_total", "percent", "status", "reason",
+                             "similar_to"]
     rows = rows_by_id(sheet)
     assert list(rows) == ["R1", "S2", "M3", "'" + EVIL_ID, "X4"]
     assert rows["R1"]["name"] == "Ada Lovelace" and rows["R1"]["total"] == 29 and rows["R1"]["percent"] == 100
