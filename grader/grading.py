@@ -409,6 +409,7 @@ def _judge(context: _Context, qid: str, state: np.ndarray, tolerances: Tolerance
             break
         values = run.values[qid]
         out, small = unusable(run, values)
+        small |= trivial(values, reference, min_abs)  # a slip that makes the value ~0 is no explanation of a 0
         hit = remaining & ~out & ~small & within(given, values, tolerances.allowed(qid, values, run.rounding[qid]))
         for right, coarse in right_values:  # the slip changes this question's value beyond rounding
             hit &= ~within(given, right, coarse) & ~within(values, right, coarse)

@@ -114,7 +114,8 @@ def _expected_text(outcome: Outcome) -> str:
     Numbers as %g: nothing in them for Markdown or HTML to escape."""
     text = f"{outcome.expected:.6g}"
     if outcome.recomputed is not None:
-        text += f" (from own values: {outcome.recomputed:.6g})"
+        what = "the slip from own values" if outcome.slip else "from own values"
+        text += f" ({what}: {outcome.recomputed:.6g})"
     return text
 
 

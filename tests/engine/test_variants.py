@@ -376,3 +376,57 @@ def test_default_variant_is_the_sheets(assignment):
     assert table.student_ids == (None,)
     record = params_record(assignment, table, 0)
     assert record["true_class"] == "airplane" and record["w13"] == -0.8 and record["score_airplane"] == 3.91
+
+
+# ---- variants stay put ---------------------------------------------------------------------
+# sha256 of the parameters drawn for 3,002 ids, without a secret and with one, as they were drawn
+# before the grading rules changed (commit 7eca539): no edit of the grader may change a student's numbers.
+_PARAMS_SHA256 = "1bd2634cc8c65e248a95f94a4b9e6b911417f7efc9716f14c036dc79ffa99d32"
+
+
+def _params_digest(assignment) -> str:
+    import csv
+    import hashlib
+    import io
+
+    from grader.key import compute_key
+    from grader.report.keyfile import key_table
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for secret in (None, "s3cret"):
+        ids = [f"S{i:05d}" for i in range(3000)] + ["B10001", "alice@example.org"]
+        header, rows = key_table(compute_key(assignment, draw_variants(assignment, ids, secret)))
+        width = len(assignment.parameters) + 1
+        for row in rows:
+            writer.writerow([secret or ""] + [repr(v) if isinstance(v, float) else v for v in row[:width]])
+    return hashlib.sha256(out.getvalue().encode()).hexdigest()
+
+
+def test_practice09_variants_are_the_ones_students_were_issued(assignment):
+    assert _params_digest(assignment) == _PARAMS_SHA256
+
+
+@pytest.mark.parametrize("grading", [
+    {"tolerance": {"safety": 3.0}},
+    {"tolerance": {"mode": "relabs", "rel": 0.05, "abs": 0.01}},
+    {"tolerance": {"mode": "decimals", "places": 2}},
+    {"tolerance": {"rel": 0.0, "rounding_decimals": 2}, "follow_through": 0.5, "slip": 0.5, "slip_carry": False},
+], ids=["safety-3", "relabs", "decimals-2", "everything"])
+def test_editing_the_grading_settings_never_redraws_anybody(grading):
+    import yaml
+
+    from grader.assignment import parse_assignment
+
+    document = yaml.safe_load(open("answer_keys/practice09.yaml", encoding="utf-8"))
+    document["grading"].update({k: v for k, v in grading.items() if k != "tolerance"})
+    document["grading"]["tolerance"].update(grading["tolerance"])
+    document["questions"][0]["tolerance"] = {"mode": "sigfigs", "digits": 2}  # and one question's own
+    edited = parse_assignment(document, "edited.yaml")
+    ids = [f"S{i:04d}" for i in range(200)]
+    for secret in (None, "s3cret"):
+        before = draw_variants(parse_assignment(yaml.safe_load(open("answer_keys/practice09.yaml", encoding="utf-8")),
+                                                "original.yaml"), ids, secret)
+        after = draw_variants(edited, ids, secret)
+        for name, column in before.columns.items():
+            np.testing.assert_array_equal(after.columns[name], column, err_msg=name)

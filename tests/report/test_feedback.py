@@ -225,3 +225,22 @@ def test_markdown_does_not_pass_a_students_html_through(student, renderer, instr
     page = without_code_spans(renderer.markdown(student, instructor, OVERRIDES))
     assert "<script" not in page.lower()
     assert "<b>No</b>" not in page
+
+
+def test_the_instructors_copy_shows_what_the_students_own_values_lead_to(graded):
+    key, graded = graded
+    page = FeedbackRenderer(ASSIGNMENT).markdown(graded, instructor=True)
+    lines = {line.split(" | ")[0].strip("| "): line for line in page.splitlines() if line.startswith("| ")}
+    params = draw_variants(ASSIGNMENT, [STUDENT]).columns
+    own = mixed_answers()
+    # a1 follows through from the wrong s1: the value σ(own s1), not the reference
+    from_s1 = 1 / (1 + np.exp(-own["s1"]))
+    assert graded.outcome("a1").verdict is Verdict.FOLLOW_THROUGH
+    assert f"(from own values: {from_s1:.6g})" in lines["a1"]
+    # E is the ½ slip: the slip's value from the student's own y_hat
+    half = 0.5 * (float(params["y"][0]) - own["y_hat"]) ** 2
+    assert graded.outcome("E").verdict is Verdict.SLIP
+    assert f"(the slip from own values: {half:.6g})" in lines["E"]
+    # a blank answer shows no tolerance
+    cells = [cell.strip() for cell in lines["loss"].split("|")]
+    assert cells[3].endswith("missing") and cells[5] == ""
