@@ -209,8 +209,9 @@ class _Context:
         self.assignment, self.given, self.answers = assignment, given, answers
         self.reference, self.allowed = reference, allowed
         self.bad: dict[str, np.ndarray] = {}  # filled in while judging: own values nothing may rest on
-        self.upstream_of = {qid: tuple(graph.by_name[n].question for n in graph.nearest_questions_upstream(nodes[qid].name))
-                            for qid in given}
+        self.upstream_of = {
+            qid: tuple(graph.by_name[n].question for n in graph.nearest_questions_upstream(nodes[qid].name))
+            for qid in given}
         # An earlier answer that is given and wrong; a blank one counts as wrong where it would be
         # computed from wrong answers of its own.
         self.off = {q: ~np.isnan(given[q]) & ~within(given[q], reference[q], allowed[q]) for q in given}

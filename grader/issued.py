@@ -64,7 +64,8 @@ def load_issued(path: str | Path, assignment: Assignment) -> IssuedVariants:
         raise ConfigError(file, "line 1", "a column 'student_id' (key.csv from grader variants)")
     missing = [p.name for p in assignment.parameters if p.name not in header]
     if missing:
-        raise ConfigError(file, "line 1", f"a column for every parameter of {assignment.id}; missing {', '.join(missing)}")
+        raise ConfigError(file, "line 1",
+                          f"a column for every parameter of {assignment.id}; missing {', '.join(missing)}")
     id_at = header.index("student_id")
     at = {p.name: header.index(p.name) for p in assignment.parameters}
     ids: list[str] = []

@@ -39,7 +39,8 @@ def question_set(assignment: Assignment) -> QuestionSet:
 
 
 def class_variants(assignment: Assignment, student_ids: Sequence[str], secret: str | None,
-                   same_variant: bool, issued: IssuedVariants | None = None) -> tuple[VariantTable, list[tuple[str, ...]]]:
+                   same_variant: bool, issued: IssuedVariants | None = None
+                   ) -> tuple[VariantTable, list[tuple[str, ...]]]:
     """Each student's own variant (as issued in ``key.csv`` where one is given), or the sheet's own
     numbers for everyone; with a remark for each student the key does not list."""
     ids = tuple(student_ids)

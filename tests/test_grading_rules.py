@@ -11,11 +11,10 @@ from __future__ import annotations
 import dataclasses
 import json
 
-import numpy as np
 import pytest
+from console import run
 from worked import ASSIGNMENT, GRAPH, NUMERIC, hand_ins, printed_hints, worked
 
-from grader.cli import main
 from grader.compare import Tolerance, ToleranceMode
 from grader.engine.variants import default_variant, draw_variants
 from grader.grading import Verdict, grade_class
@@ -62,13 +61,9 @@ def check_json(tmp_path, answers: dict[str, float], *extra: str) -> dict:
 
 
 def run_check(path, *extra: str) -> dict:
-    import io
-    import contextlib
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["check", "answer_keys/practice09.yaml", str(path), "--format", "json", *extra]) == 0
-    return json.loads(out.getvalue())
+    code, out, err = run("check", "answer_keys/practice09.yaml", str(path), "--format", "json", *extra)
+    assert code == 0, err
+    return json.loads(out)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)

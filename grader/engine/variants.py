@@ -223,7 +223,8 @@ def constraint_violations(assignment: "Assignment", params: Mapping[str, np.ndar
     too_loose = np.zeros(size.shape[1], dtype=bool)
     if survivors.size:
         subset = {name: np.asarray(column)[survivors] for name, column in params.items()}
-        bounds = graph.rounding_bounds(subset, _CONSTRAINT_HALF_STEP, {name: v[survivors] for name, v in values.items()})
+        kept_values = {name: v[survivors] for name, v in values.items()}
+        bounds = graph.rounding_bounds(subset, _CONSTRAINT_HALF_STEP, kept_values)
         bound = np.vstack([bounds[nodes[q.id].name] for q in assignment.numeric_questions])
         kept = size[:, survivors]
         tolerance = _CONSTRAINT_SAFETY * (bound + _CONSTRAINT_HALF_STEP) + _CONSTRAINT_REL * kept

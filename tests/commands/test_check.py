@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 from pathlib import Path
 
 import pytest
+from console import run
 
 from grader.assignment import load_assignment
-from grader.cli import main
 from grader.engine.variants import draw_variants
 from grader.key import compute_key
 
@@ -19,13 +17,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = str(ROOT / "answer_keys" / "practice09.yaml")
 EXAMPLE = ROOT / "submissions_example" / "handed_in"
 OUTCOMES = {"correct", "follow_through", "slip", "wrong", "unreadable", "missing", "text"}
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")

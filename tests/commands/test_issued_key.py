@@ -3,28 +3,19 @@ as issued, even after the assignment file changed."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 from pathlib import Path
 
 import pytest
+from console import run
 import yaml
 
 from grader.assignment import load_assignment
-from grader.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = ROOT / "answer_keys" / "practice09.yaml"
 IDS = ("B10001", "B10002", "B10003")
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
