@@ -208,7 +208,9 @@ class _Context:
         nodes = graph.question_nodes
         self.assignment, self.given, self.answers = assignment, given, answers
         self.reference, self.allowed = reference, allowed
-        self.bad: dict[str, np.ndarray] = {}  # filled in while judging: own values nothing may rest on
+        # Filled in while judging: own values nothing may rest on, and written values not accepted.
+        self.bad: dict[str, np.ndarray] = {}
+        self.unaccepted: dict[str, np.ndarray] = {}
         self.upstream_of = {
             qid: tuple(graph.by_name[n].question for n in graph.nearest_questions_upstream(nodes[qid].name))
             for qid in given}
@@ -233,21 +235,21 @@ class _Context:
         return tuple(dict.fromkeys(r for u in self.upstream_of[question_id] if self.off[u][row]
                                    for r in self.wrong_given(u, row)))
 
-    def bad_read(self, question_id: str, row: int) -> str | None:
-        """The first own value, among those ``question_id`` reads (past blanks), that nothing may rest on."""
+    def first_read(self, question_id: str, row: int, flags: dict[str, np.ndarray]) -> str | None:
+        """The first own value, among those ``question_id`` reads (past blanks), flagged in ``flags``."""
         for u in self.upstream_of[question_id]:
             if np.isnan(self.given[u][row]):
-                found = self.bad_read(u, row)
+                found = self.first_read(u, row, flags)
                 if found:
                     return found
-            elif u in self.bad and self.bad[u][row]:
+            elif u in flags and flags[u][row]:
                 return u
         return None
 
     def refusal(self, question_id: str, row: int, why: str, value: float) -> str:
         """Why a recomputation that the answer matches earns nothing."""
         nodes = self.assignment.graph.question_nodes
-        u = self.bad_read(question_id, row)
+        u = self.first_read(question_id, row, self.bad)
         if u is not None:
             own = self.given[u][row]
             low, high = nodes[u].domain
@@ -258,8 +260,9 @@ class _Context:
         if why == _RANGE:
             return (f"consistent with your earlier answers, but the result is outside the range this quantity "
                     f"can take ({low:g} to {high:g})")
-        return (f"consistent with your earlier answers, but no credit rests on a result that small ({value:.2g}) "
-                f"from an answer that was not accepted")
+        u = self.first_read(question_id, row, self.unaccepted)
+        mine = f"your own {u}, which was not accepted" if u else "an answer that was not accepted"
+        return f"consistent with your earlier answers, but no credit rests on a result that small ({value:.2g}) from {mine}"
 
 
 class _Provenance:
@@ -339,7 +342,8 @@ def _judge_in_graph_order(context: _Context, states: dict[str, np.ndarray], tole
         out_of_range = written & outside(given, node.domain)
         small = written & trivial(given, context.reference[qid], min_abs) & ~accepted
         context.bad[qid] = out_of_range | small
-        own = (out_of_range, small, written & ~accepted)
+        context.unaccepted[qid] = written & ~accepted
+        own = (out_of_range, small, context.unaccepted[qid])
         for name, p in provenance.items():
             p.written(node.name, written, own, reads[name])
     return matched
