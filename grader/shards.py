@@ -173,23 +173,43 @@ def merge(results: Sequence[ShardResult], skipped: Sequence[Skipped] = (),
     return GradedClass(tuple(kept), feedback, (*listing_rejections, *rejections), tuple(superseded), tuple(skipped))
 
 
-def flag_similar(setup: ClassSetup, marks: Marks, other: str, pages: Feedback) -> Feedback:
-    """``pages`` with the instructor's copy rendered anew with a note that the answers fit ``other``'s
-    variant (known only once the whole class is graded; the student's copy stays as it was)."""
+def flag_similar(setup: ClassSetup, flagged: Sequence[tuple[Marks, str]],
+                 feedback: Mapping[str, Feedback]) -> dict[str, Feedback]:
+    """The pages of each flagged student (``(marks, other student's id)``) with the instructor's copy
+    rendered anew, noting that the answers fit the other student's variant: that is known only once
+    the whole class is graded. The student's copy stays as it was. Each file is read once."""
     assignment = setup.assignment
-    found = [item for item in read_file(Path(marks.file), question_set(assignment))
-             if isinstance(item, Submission) and item.student_id == marks.student_id]
-    if not found:  # the file changed under us: keep the pages as they are
-        return pages
-    submission = found[-1]  # as merge keeps it: the last in reading order
-    variants, absent = class_variants(assignment, [submission.student_id], setup.secret, setup.same_variant,
-                                      setup.issued)
+    questions = question_set(assignment)
+    submissions: list[Submission] = []
+    notes: list[str] = []
+    for file, group in _by_file(flagged).items():
+        found = {item.student_id: item for item in read_file(Path(file), questions)
+                 if isinstance(item, Submission)}  # the last of an id in reading order, as merge keeps it
+        for marks, other in group:
+            if marks.student_id in found:  # else the file changed under us: its pages stay as they are
+                submissions.append(found[marks.student_id])
+                notes.append(f"similar_to {other}: most of these answers fit {other}'s variant and not this "
+                             f"student's own (a flag for a person; no points were changed)")
+    if not submissions:
+        return {}
+    variants, absent = class_variants(assignment, [s.student_id for s in submissions], setup.secret,
+                                      setup.same_variant, setup.issued)
     key = compute_key(assignment, variants)
-    note = (f"similar_to {other}: most of these answers fit {other}'s variant and not this student's own "
-            f"(a flag for a person; no points were changed)")
-    graded = grade_class(assignment, key, [submission], [(*absent[0], *variant_notes(assignment, key, 0, submission),
-                                                          note)])[0]
-    _, instructor = FeedbackRenderer(assignment).copies(graded, setup.overrides.get(marks.student_id, ()))
-    md, html = instructor.markdown.encode(), instructor.html.encode()
-    return pages._replace(instructor_md=md, instructor_html=html,
-                          checksums=(*pages.checksums[:2], zlib.crc32(md), zlib.crc32(html)))
+    all_notes = [(*absent[row], *variant_notes(assignment, key, row, s), notes[row])
+                 for row, s in enumerate(submissions)]
+    renderer = FeedbackRenderer(assignment)
+    pages = {}
+    for graded in grade_class(assignment, key, submissions, all_notes):
+        _, instructor = renderer.copies(graded, setup.overrides.get(graded.student_id, ()))
+        md, html = instructor.markdown.encode(), instructor.html.encode()
+        old = feedback[graded.student_id]
+        pages[graded.student_id] = old._replace(instructor_md=md, instructor_html=html,
+                                                checksums=(*old.checksums[:2], zlib.crc32(md), zlib.crc32(html)))
+    return pages
+
+
+def _by_file(flagged: Sequence[tuple[Marks, str]]) -> dict[str, list[tuple[Marks, str]]]:
+    groups: dict[str, list[tuple[Marks, str]]] = {}
+    for marks, other in flagged:
+        groups.setdefault(marks.file, []).append((marks, other))
+    return groups

@@ -92,10 +92,8 @@ def grade(
         batch = Batch(rejections=graded.rejections, skipped=graded.skipped, superseded=graded.superseded)
         gradebook = build_gradebook(sheet, graded.marks, batch, class_roster, corrections)
         _check_overrides(overrides_file, corrections, {row.student_id for row in gradebook.rows})
-        feedback = dict(graded.feedback)
-        for row in gradebook.rows:
-            if row.similar_to:
-                feedback[row.student_id] = flag_similar(setup, row.marks, row.similar_to, feedback[row.student_id])
+        flagged = [(row.marks, row.similar_to) for row in gradebook.rows if row.similar_to]
+        feedback = {**graded.feedback, **flag_similar(setup, flagged, graded.feedback)}
         _write(out, gradebook, feedback)
     return GradeResult(out, gradebook, class_summary(gradebook))
 
