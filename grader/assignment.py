@@ -15,9 +15,10 @@ from typing import Any, Mapping
 import yaml
 
 from grader.compare import Tolerance, ToleranceMode
-from grader.engine import Sheet, engine_named
-from grader.engine.graph import Graph
+from grader.engine import Sheet
 from grader.errors import ConfigError
+from grader.fields import Fields
+from grader.sheet.read import read_sheet
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_ASSIGNMENT_BYTES = 1_000_000
@@ -53,10 +54,10 @@ class ParameterSpec:
 
 @dataclass(frozen=True)
 class Constraints:
-    hidden_net_input_max: float = 3.0
+    """What every variant must keep (the sheet's ``bounds`` too), else it is re-drawn."""
+
     graded_value_min_abs: float = 0.005
     tolerance_max_rel: float = 0.02
-    probability_min: float = 0.001
     max_attempts: int = 200
 
 
@@ -98,51 +99,6 @@ class Assignment:
         return next(p for p in self.parameters if p.name == name)
 
 
-class _Fields:
-    """Reads typed fields out of one mapping of the file, failing with the field's full name."""
-
-    def __init__(self, file: str, where: str, mapping: Any) -> None:
-        self.file, self.where = file, where
-        if not isinstance(mapping, dict):
-            raise ConfigError(file, where or "(top level)", f"a mapping, got {_kind(mapping)}")
-        self.mapping = mapping
-
-    def name(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
-
-    def fail(self, key: str, expected: str) -> ConfigError:
-        return ConfigError(self.file, self.name(key), expected)
-
-    def get(self, key: str, kind: type | tuple[type, ...], expected: str, default: Any = ...) -> Any:
-        if key not in self.mapping:
-            if default is ...:
-                raise self.fail(key, f"missing; expected {expected}")
-            return default
-        value = self.mapping[key]
-        if kind in (float, (int, float)) and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
-            raise self.fail(key, f"expected {expected}, got {_kind(value)} {value!r}")
-        return value
-
-    def sub(self, key: str, default: Any = ...) -> "_Fields":
-        value = self.mapping.get(key, default if default is not ... else None)
-        if key not in self.mapping and default is ...:
-            raise self.fail(key, "missing; expected a mapping")
-        return _Fields(self.file, self.name(key), value)
-
-    def only(self, allowed: set[str]) -> None:
-        unknown = sorted(str(k) for k in self.mapping if k not in allowed)
-        if unknown:
-            raise self.fail(unknown[0], f"unknown field; expected one of {', '.join(sorted(allowed))}")
-
-
-def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", type(None): "nothing"}.get(
-        type(value), type(value).__name__
-    )
-
-
 def load_assignment(path: str | Path) -> Assignment:
     """Read and check an assignment file."""
     path = Path(path)
@@ -165,18 +121,16 @@ def load_assignment(path: str | Path) -> Assignment:
 
 
 def parse_assignment(document: Any, file: str) -> Assignment:
-    top = _Fields(file, "", document)
-    top.only({"id", "title", "engine", "grading", "parameters", "constraints", "students", "questions"})
-    engine = top.get("engine", str, "the name of an engine, e.g. practice09")
-    try:
-        sheet = engine_named(engine)
-    except KeyError as exc:
-        raise top.fail("engine", f"one of {exc.args[0]}, got {engine!r}") from None
+    top = Fields(file, "", document)
+    top.only({"id", "title", "grading", "parameters", "constraints", "students", "questions",
+              "categories", "quantities", "slips", "hint_table"})
     grading = top.sub("grading", {})
     grading.only({"points", "follow_through", "slip", "slip_carry", "tolerance"})
     default_points = grading.get("points", float, "a number of points", 1.0)
     default_tolerance = _tolerance(grading.sub("tolerance", {}), Tolerance())
-    questions = _questions(top, sheet.graph, default_points, default_tolerance)
+    questions = _questions(top, default_points, default_tolerance)
+    names = [str(name) for name in top.sub("parameters").mapping]
+    sheet = read_sheet(top, names, [q.id for q in questions if q.numeric])
     parameters = _parameters(top.sub("parameters"), sheet)
     return Assignment(
         id=top.get("id", str, "an assignment id such as practice09"),
@@ -193,14 +147,14 @@ def parse_assignment(document: Any, file: str) -> Assignment:
     )
 
 
-def _share(fields: _Fields, key: str, default: float) -> float:
+def _share(fields: Fields, key: str, default: float) -> float:
     value = fields.get(key, float, "a share of the points between 0 and 1", default)
     if not 0.0 <= value <= 1.0:
         raise fields.fail(key, f"a share of the points between 0 and 1, got {value}")
     return value
 
 
-def _tolerance(fields: _Fields, base: Tolerance) -> Tolerance:
+def _tolerance(fields: Fields, base: Tolerance) -> Tolerance:
     fields.only({"mode", "rel", "abs", "digits", "places", "require_digits", "safety", "rounding_decimals"})
     modes = ", ".join(m.value for m in ToleranceMode)
     mode_name = fields.get("mode", str, f"one of {modes}", base.mode.value)
@@ -231,13 +185,12 @@ def _tolerance(fields: _Fields, base: Tolerance) -> Tolerance:
     )
 
 
-def _questions(top: _Fields, graph: Graph, points: float, tolerance: Tolerance) -> tuple[Question, ...]:
+def _questions(top: Fields, points: float, tolerance: Tolerance) -> tuple[Question, ...]:
     entries = top.get("questions", list, "a list of questions")
-    answered = graph.question_nodes
     questions: list[Question] = []
     seen: set[str] = set()
     for index, entry in enumerate(entries):
-        fields = _Fields(top.file, f"questions[{index}]", entry)
+        fields = Fields(top.file, f"questions[{index}]", entry)
         fields.only({"id", "prompt", "kind", "points", "tolerance", "keywords"})
         qid = fields.get("id", str, "a question id")
         fields.where = f"questions[{qid}]"
@@ -247,8 +200,6 @@ def _questions(top: _Fields, graph: Graph, points: float, tolerance: Tolerance) 
         kind = fields.get("kind", str, "numeric or text", "numeric")
         if kind not in ("numeric", "text"):
             raise fields.fail("kind", f"numeric or text, got {kind!r}")
-        if kind == "numeric" and qid not in answered:
-            raise fields.fail("id", f"a question the {top.mapping['engine']} engine answers ({', '.join(answered)})")
         keywords = fields.get("keywords", list, "a list of words", [])
         questions.append(
             Question(
@@ -260,18 +211,12 @@ def _questions(top: _Fields, graph: Graph, points: float, tolerance: Tolerance) 
                 keywords=tuple(str(k) for k in keywords),
             )
         )
-    missing = [qid for qid in answered if qid not in seen]
-    if missing:
-        raise top.fail("questions", f"every question of the engine; missing {', '.join(missing)}")
     return tuple(questions)
 
 
-def _parameters(fields: _Fields, sheet: Sheet) -> tuple[ParameterSpec, ...]:
-    graph = sheet.graph
+def _parameters(fields: Fields, sheet: Sheet) -> tuple[ParameterSpec, ...]:
     specs = []
-    for name in graph.parameters:
-        if name not in fields.mapping:
-            raise fields.fail(name, "missing; expected {default: ..., grid: {...}} or {default: ..., choices: [...]}")
+    for name in sheet.graph.parameters:
         spec = fields.sub(name)
         spec.only({"default", "grid", "choices"})
         if "choices" in spec.mapping:
@@ -293,13 +238,10 @@ def _parameters(fields: _Fields, sheet: Sheet) -> tuple[ParameterSpec, ...]:
         elif isinstance(default, str):
             raise spec.fail("default", "a number")
         specs.append(ParameterSpec(name=name, default=default, values=tuple(_tidy(v) for v in values)))
-    extra = sorted(set(fields.mapping) - set(graph.parameters))
-    if extra:
-        raise fields.fail(extra[0], f"a parameter of the engine ({', '.join(graph.parameters)})")
     return tuple(specs)
 
 
-def _grid(fields: _Fields) -> tuple[float, ...]:
+def _grid(fields: Fields) -> tuple[float, ...]:
     fields.only({"min", "max", "step", "exclude"})
     low = fields.get("min", float, "a number")
     high = fields.get("max", float, "a number")
@@ -319,20 +261,17 @@ def _tidy(value: Any) -> float | str:
     return value if isinstance(value, str) else round(float(value), 10)
 
 
-def _constraints(fields: _Fields) -> Constraints:
-    fields.only({"hidden_net_input_max", "graded_value_min_abs", "tolerance_max_rel", "probability_min",
-                 "max_attempts"})
+def _constraints(fields: Fields) -> Constraints:
+    fields.only({"graded_value_min_abs", "tolerance_max_rel", "max_attempts", "bounds"})  # bounds: grader.sheet
     base = Constraints()
     return Constraints(
-        hidden_net_input_max=fields.get("hidden_net_input_max", float, "a number", base.hidden_net_input_max),
         graded_value_min_abs=fields.get("graded_value_min_abs", float, "a number", base.graded_value_min_abs),
         tolerance_max_rel=fields.get("tolerance_max_rel", float, "a number", base.tolerance_max_rel),
-        probability_min=fields.get("probability_min", float, "a number", base.probability_min),
         max_attempts=fields.get("max_attempts", int, "a whole number", base.max_attempts),
     )
 
 
-def _students(fields: _Fields, parameters: tuple[ParameterSpec, ...]) -> dict[str, StudentAdjustment]:
+def _students(fields: Fields, parameters: tuple[ParameterSpec, ...]) -> dict[str, StudentAdjustment]:
     known = {p.name: p for p in parameters}
     adjustments: dict[str, StudentAdjustment] = {}
     for student_id in sorted(fields.mapping, key=str):

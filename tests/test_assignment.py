@@ -123,8 +123,16 @@ def _reseed_text(d):
     d["students"] = {"B1": {"reseed": "again"}}
 
 
-def _missing_question(d):
-    d["questions"] = [q for q in d["questions"] if q["id"] != "dE_dw13"]
+def _quantity_reads_itself(d):
+    d["quantities"]["s1"]["expr"] = "w1*x + w2 + a1"
+
+
+def _slip_of_unknown_quantity(d):
+    d["slips"]["update_sign"]["replace"]["w9_new"] = "w9 + eta*dE_dw9"
+
+
+def _expression_calls_eval(d):
+    d["quantities"]["E"]["expr"] = "eval('(y - y_hat)**2')"
 
 
 def _share_out_of_range(d):
@@ -143,10 +151,12 @@ MUTATIONS = [
     (_negative_step, "parameters.w1.grid.step", "positive"),
     (_true_class_not_a_class, "parameters.true_class.choices", "airplane"),
     (_duplicate_question, "questions[a3].id", "once"),
-    (_missing_parameter, "parameters.w7", "missing"),
+    (_missing_parameter, "quantities.s3.expr", "unknown name 'w7'"),
+    (_quantity_reads_itself, "quantities.s1", "a cycle: s1 reads a1 reads s1"),
+    (_slip_of_unknown_quantity, "slips.update_sign.replace.w9_new", "a quantity of the sheet"),
+    (_expression_calls_eval, "quantities.E.expr", "'eval' is not an allowed function"),
     (_pinned_unknown_parameter, "students.B1.params.w14", "parameter"),
     (_reseed_text, "students.B1.reseed", "whole number"),
-    (_missing_question, "questions", "dE_dw13"),
     (_share_out_of_range, "grading.follow_through", "between 0 and 1"),
 ]
 

@@ -213,12 +213,16 @@ def constraint_violations(assignment: "Assignment", params: Mapping[str, np.ndar
         "not finite": ~np.all(np.isfinite(graded), axis=0),
         "graded_value_min_abs": np.any(size < limits.graded_value_min_abs, axis=0),
     }
-    if sheet.net_inputs:
-        net = np.vstack([values[name] for name in sheet.net_inputs])
-        violations["hidden_net_input_max"] = np.any(np.abs(net) > limits.hidden_net_input_max, axis=0)
-    if sheet.probabilities:
-        probabilities = np.vstack([values[name] for name in sheet.probabilities])
-        violations["probability_min"] = np.any(probabilities < limits.probability_min, axis=0)
+    for bound in sheet.bounds:
+        value = values[bound.quantity]
+        broken = np.zeros(value.shape, dtype=bool)
+        if bound.abs_max is not None:
+            broken |= np.abs(value) > bound.abs_max
+        if bound.min is not None:
+            broken |= value < bound.min
+        if bound.max is not None:
+            broken |= value > bound.max
+        violations[f"bounds.{bound.quantity}"] = broken
     survivors = np.flatnonzero(~np.any(np.vstack(list(violations.values())), axis=0))
     too_loose = np.zeros(size.shape[1], dtype=bool)
     if survivors.size:

@@ -6,7 +6,7 @@ in the template (``[s1]``). Only the hint table carries computed values.
 
 from __future__ import annotations
 
-from grader.engine.practice09 import CLASSES
+
 from grader.handout.blocks import (
     Block,
     Equation,
@@ -172,6 +172,7 @@ def _backward(v: StudentVariant, eta: str) -> list[Block]:
 
 def _softmax(v: StudentVariant) -> list[Block]:
     p = v.params
+    CLASSES = v.assignment.sheet.categories["true_class"]  # noqa: N806
     true_class = str(p["true_class"])
     scores = Table(
         header=("Class", "Score", "e^{zⱼ}", "σⱼ(z)"),

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from grader.engine.graph import Formula, Graph, Node, Slip
-from grader.engine.practice09 import GRAPH
+from grader.assignment import load_assignment
+
+GRAPH = load_assignment("answer_keys/practice09.yaml").graph
 from grader.engine.variants import default_variant, draw_variants
 
 from .helpers import random_grid_params, row

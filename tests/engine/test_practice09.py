@@ -5,10 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.engine.practice09 import CLASSES, GRAPH, HINT_TABLE
+from grader.assignment import load_assignment
 from grader.engine.variants import default_variant
 
 from .helpers import random_grid_params
+
+_SHEET = load_assignment("answer_keys/practice09.yaml").sheet
+GRAPH, CLASSES, HINT_TABLE = _SHEET.graph, _SHEET.categories["true_class"], _SHEET.hint_table
 
 # The sheet's hint table (question 1b.iii), printed to 4 decimals, and the node of the graph
 # that holds each column: dE/dy_hat, dy_hat/dw11 = a3, dy_hat/dw12 = a4, a3(1-a3), a4(1-a4).

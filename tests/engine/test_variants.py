@@ -15,7 +15,6 @@ import yaml
 from grader.tolerances import question_tolerances
 from grader.assignment import load_assignment
 from grader.cli import main
-from grader.engine.practice09 import CLASSES
 from grader.engine.variants import (
     acceptable,
     constraint_violations,
@@ -26,6 +25,9 @@ from grader.engine.variants import (
 )
 
 from .helpers import random_grid_params
+
+CLASSES = load_assignment(Path(__file__).resolve().parents[2] / "answer_keys" / "practice09.yaml").sheet.categories[
+    "true_class"]
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = ROOT / "answer_keys" / "practice09.yaml"
@@ -198,13 +200,14 @@ def test_constraint_violations_agree_with_direct_check_off_the_constrained_set(a
     np.testing.assert_array_equal(acceptable(assignment, params), expected_ok)
     violations = constraint_violations(assignment, params)
     np.testing.assert_array_equal(violations["graded_value_min_abs"], np.any(np.abs(graded) < 0.005, axis=0))
-    np.testing.assert_array_equal(violations["probability_min"], np.any(probabilities < 0.001, axis=0))
+    for k, c in enumerate(CLASSES):
+        np.testing.assert_array_equal(violations[f"bounds.p_{c}"], probabilities[k] < 0.001)
 
 
 def test_the_sheets_own_variant_is_flagged_for_its_tiny_probability(assignment):
     """p_dog = 0.0006 on the sheet: the probability constraint can fail (it is not vacuous)."""
     violations = constraint_violations(assignment, default_variant(assignment).columns)
-    assert violations["probability_min"].tolist() == [True]
+    assert violations["bounds.p_dog"].tolist() == [True]
     assert violations["graded_value_min_abs"].tolist() == [True]  # p_dog is below 0.005 as well
 
 

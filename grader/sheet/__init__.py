@@ -1,0 +1,1 @@
+"""Reading a sheet's YAML: expressions, quantities, slips, the network shorthand, lint."""
