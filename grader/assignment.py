@@ -16,6 +16,7 @@ import yaml
 
 from grader.compare import Tolerance, ToleranceMode
 from grader.engine import Sheet
+from grader.engine.graph import Graph
 from grader.errors import ConfigError
 from grader.fields import Fields
 from grader.sheet.read import read_sheet

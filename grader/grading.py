@@ -154,7 +154,8 @@ class _Context:
                     f"can take ({low:g} to {high:g})")
         u = self.first_read(question_id, row, self.unaccepted)
         mine = f"your own {u}, which was not accepted" if u else "an answer that was not accepted"
-        return f"consistent with your earlier answers, but no credit rests on a result that small ({value:.2g}) from {mine}"
+        return (f"consistent with your earlier answers, but no credit rests on a result that small ({value:.2g}) "
+                f"from {mine}")
 
 
 class _Provenance:

@@ -143,22 +143,22 @@ _OPERATOR_SYMBOLS = {
 
 # Python's own operators on the operands, exactly what a hand-written lambda does.
 _BINARY: dict[type, Callable[[_Closure, _Closure], _Closure]] = {
-    ast.Add: lambda l, r: (lambda env: l(env) + r(env)),
-    ast.Sub: lambda l, r: (lambda env: l(env) - r(env)),
-    ast.Mult: lambda l, r: (lambda env: l(env) * r(env)),
-    ast.Div: lambda l, r: (lambda env: l(env) / r(env)),
-    ast.Pow: lambda l, r: (lambda env: l(env) ** r(env)),
+    ast.Add: lambda a, b: (lambda env: a(env) + b(env)),
+    ast.Sub: lambda a, b: (lambda env: a(env) - b(env)),
+    ast.Mult: lambda a, b: (lambda env: a(env) * b(env)),
+    ast.Div: lambda a, b: (lambda env: a(env) / b(env)),
+    ast.Pow: lambda a, b: (lambda env: a(env) ** b(env)),
 }
 # Between two literals (Python floats) the ufunc: inf / nan instead of ZeroDivisionError / complex.
 _BINARY_UFUNCS = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
                   ast.Div: np.true_divide, ast.Pow: np.power}
 _COMPARE: dict[type, Callable[[_Closure, _Closure], _Closure]] = {
-    ast.Lt: lambda l, r: (lambda env: np.asarray(l(env) < r(env), dtype=float)),
-    ast.LtE: lambda l, r: (lambda env: np.asarray(l(env) <= r(env), dtype=float)),
-    ast.Gt: lambda l, r: (lambda env: np.asarray(l(env) > r(env), dtype=float)),
-    ast.GtE: lambda l, r: (lambda env: np.asarray(l(env) >= r(env), dtype=float)),
-    ast.Eq: lambda l, r: (lambda env: np.asarray(l(env) == r(env), dtype=float)),
-    ast.NotEq: lambda l, r: (lambda env: np.asarray(l(env) != r(env), dtype=float)),
+    ast.Lt: lambda a, b: (lambda env: np.asarray(a(env) < b(env), dtype=float)),
+    ast.LtE: lambda a, b: (lambda env: np.asarray(a(env) <= b(env), dtype=float)),
+    ast.Gt: lambda a, b: (lambda env: np.asarray(a(env) > b(env), dtype=float)),
+    ast.GtE: lambda a, b: (lambda env: np.asarray(a(env) >= b(env), dtype=float)),
+    ast.Eq: lambda a, b: (lambda env: np.asarray(a(env) == b(env), dtype=float)),
+    ast.NotEq: lambda a, b: (lambda env: np.asarray(a(env) != b(env), dtype=float)),
 }
 
 # Constructs outside the whitelist, by what they are called in an error message.
