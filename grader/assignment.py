@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import yaml
 
@@ -20,6 +20,9 @@ from grader.engine.graph import Graph
 from grader.errors import ConfigError
 from grader.fields import Fields
 from grader.sheet.read import read_sheet
+
+if TYPE_CHECKING:
+    from grader.handout.blocks import Layout
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_ASSIGNMENT_BYTES = 1_000_000
@@ -83,6 +86,9 @@ class Assignment:
     slip: float = 0.0
     slip_carry: bool = True  # a slip's family is charged once; later questions consistent with it follow through
     students: Mapping[str, StudentAdjustment] = field(default_factory=dict)
+    handout: tuple[Layout, ...] = ()  # the sheet's handout blocks, with ${name} placeholders
+    # Parameters shown together (in keys and templates): group -> inner name -> parameter.
+    parameter_groups: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def graph(self) -> Graph:
@@ -124,7 +130,7 @@ def load_assignment(path: str | Path) -> Assignment:
 def parse_assignment(document: Any, file: str) -> Assignment:
     top = Fields(file, "", document)
     top.only({"id", "title", "grading", "parameters", "constraints", "students", "questions",
-              "categories", "quantities", "slips", "hint_table"})
+              "categories", "quantities", "slips", "hint_table", "handout", "parameter_groups"})
     grading = top.sub("grading", {})
     grading.only({"points", "follow_through", "slip", "slip_carry", "tolerance"})
     default_points = grading.get("points", float, "a number of points", 1.0)
@@ -133,6 +139,9 @@ def parse_assignment(document: Any, file: str) -> Assignment:
     names = [str(name) for name in top.sub("parameters").mapping]
     sheet = read_sheet(top, names, [q.id for q in questions if q.numeric])
     parameters = _parameters(top.sub("parameters"), sheet)
+    from grader.sheet.handout import read_handout  # here: the handout package reads assignments itself
+
+    handout = read_handout(top, names, [q.id for q in questions], bool(sheet.hint_table))
     return Assignment(
         id=top.get("id", str, "an assignment id such as practice09"),
         title=top.get("title", str, "a title"),
@@ -145,7 +154,27 @@ def parse_assignment(document: Any, file: str) -> Assignment:
         slip=_share(grading, "slip", 0.0),
         slip_carry=grading.get("slip_carry", bool, "true or false", True),
         students=_students(top.sub("students", {}), parameters),
+        handout=handout,
+        parameter_groups=_parameter_groups(top.sub("parameter_groups", {}), names),
     )
+
+
+def _parameter_groups(fields: Fields, parameters: list[str]) -> dict[str, dict[str, str]]:
+    groups: dict[str, dict[str, str]] = {}
+    taken: set[str] = set()
+    for group in fields.mapping:
+        if group in parameters:
+            raise fields.fail(str(group), "a group name that is not also a parameter's")
+        members = fields.sub(group)
+        groups[str(group)] = {}
+        for inner in members.mapping:
+            parameter = members.get(inner, str, "a parameter")
+            if parameter not in parameters or parameter in taken:
+                raise members.fail(str(inner), f"a parameter in no other group ({', '.join(parameters)}), "
+                                               f"got {parameter!r}")
+            taken.add(parameter)
+            groups[str(group)][str(inner)] = parameter
+    return groups
 
 
 def _share(fields: Fields, key: str, default: float) -> float:

@@ -40,27 +40,32 @@ def compute_key(assignment: Assignment, variants: VariantTable) -> Key:
 
 
 def nested_params(assignment: Assignment, flat: Mapping[str, Any]) -> dict[str, Any]:
-    """SPEC's shape of the parameters: ``score_dog`` and friends gathered under ``scores``."""
+    """The parameters as the sheet's ``parameter_groups`` shape them (practice09: ``score_dog`` and
+    friends under ``scores``), each group where its first member stands; flat without groups."""
+    member_of = {parameter: (group, inner) for group, members in assignment.parameter_groups.items()
+                 for inner, parameter in members.items()}
     nested: dict[str, Any] = {}
-    for name, value in flat.items():
-        if name.startswith("score_"):
-            nested.setdefault("scores", {})[name.removeprefix("score_")] = value
+    for spec in assignment.parameters:
+        if spec.name not in flat:
+            continue
+        if spec.name in member_of:
+            group, inner = member_of[spec.name]
+            nested.setdefault(group, {})[inner] = flat[spec.name]
         else:
-            nested[name] = value
-    order = [p.name for p in assignment.parameters if not p.name.startswith("score_")]
-    scores_at = next((i for i, p in enumerate(assignment.parameters) if p.name.startswith("score_")), len(order))
-    keys = order[:scores_at] + (["scores"] if "scores" in nested else []) + order[scores_at:]
-    return {k: nested[k] for k in keys}
+            nested[spec.name] = flat[spec.name]
+    return nested
 
 
-def flat_params(params: Mapping[str, Any]) -> dict[str, Any]:
+def flat_params(assignment: Assignment, params: Mapping[str, Any]) -> dict[str, Any]:
     """The inverse of ``nested_params``; also accepts ``scores.dog`` spelled flat."""
+    groups = assignment.parameter_groups
     flat: dict[str, Any] = {}
     for name, value in params.items():
-        if name == "scores" and isinstance(value, Mapping):
-            flat.update({f"score_{k}": v for k, v in value.items()})
-        elif name.startswith("scores."):
-            flat[f"score_{name.removeprefix('scores.')}"] = value
+        group, _, inner = str(name).partition(".")
+        if name in groups and isinstance(value, Mapping):
+            flat.update({groups[name].get(str(k), f"{name}.{k}"): v for k, v in value.items()})
+        elif inner and group in groups and inner in groups[group]:
+            flat[groups[group][inner]] = value
         else:
             flat[name] = value
     return flat
@@ -81,7 +86,7 @@ def params_mismatch(assignment: Assignment, written: Mapping[str, Any], own: Map
     from grader.submissions.numbers import parse_number
 
     differences = []
-    flat = flat_params(written)
+    flat = flat_params(assignment, written)
     for spec in assignment.parameters:
         if spec.name not in flat or flat[spec.name] in (None, ""):
             continue

@@ -1,32 +1,26 @@
 """Per-student handouts (Markdown and HTML) and blank answer templates (YAML, CSV, XLSX).
 
     student      StudentVariant: what one student's files may show (no answer but the hint table)
-    practice09   the sheet's text and questions as blocks, with one student's numbers
+    layout       the sheet's handout blocks (from its YAML) with one student's numbers
     markdown     blocks -> Markdown;  html  blocks -> one self-contained HTML page
-    network_svg  Figure 1: the 1-2-2-1 network with the student's weights
+    diagram      a sheet's figure (units, labelled links, texts) as inline SVG
     templates    YAML, CSV and XLSX answer templates
     filenames    student ids made safe as folder and file names
 """
 
 from __future__ import annotations
 
-from grader.errors import UsageError
 from grader.filenames import safe_stem, student_stems
-from grader.handout import html, markdown, practice09
+from grader.handout import html, markdown
 from grader.handout.blocks import Block
+from grader.handout.layout import handout
 from grader.handout.student import StudentVariant, student_variant
 from grader.handout.templates import csv_template, xlsx_template, yaml_template
 
-# Sheet (engine) name -> the function laying out its handout.
-SHEETS = {"practice09": practice09.handout}
-
 
 def handout_blocks(variant: StudentVariant) -> tuple[Block, ...]:
-    """The handout of the variant's sheet; UsageError for a sheet with no handout layout."""
-    sheet = variant.assignment.sheet.name
-    if sheet not in SHEETS:
-        raise UsageError(f"no handout layout for the {sheet} sheet (known: {', '.join(sorted(SHEETS))})")
-    return SHEETS[sheet](variant)
+    """The handout of the variant's sheet: its layout from the sheet's YAML, with the student's numbers."""
+    return handout(variant)
 
 
 def handout_pages(variant: StudentVariant) -> tuple[str, str]:
@@ -37,7 +31,6 @@ def handout_pages(variant: StudentVariant) -> tuple[str, str]:
 
 
 __all__ = [
-    "SHEETS",
     "StudentVariant",
     "csv_template",
     "handout_blocks",

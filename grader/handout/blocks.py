@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
+from grader.handout.diagram import Diagram
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -57,3 +59,27 @@ class Item:
 
 
 Block = Union[Heading, Paragraph, Equation, Table, Figure, Item]
+
+
+# ---- as a sheet's YAML lays them out, before one student's numbers are filled in ----------------
+# Texts of every block may hold ``${name}`` placeholders: a parameter of the variant.
+
+
+@dataclass(frozen=True)
+class HintTable:
+    """The sheet's hint table for the variant: its quantities' values to 4 decimals."""
+
+    label: str = "Value"     # the first column's heading
+    row_label: str = "Value"
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class DiagramFigure:
+    """A figure drawn from a layout (``grader.handout.diagram``) with the variant's numbers."""
+
+    diagram: Diagram
+    caption: str
+
+
+Layout = Union[Block, HintTable, DiagramFigure]

@@ -4,7 +4,7 @@ submission readers parse (SPEC, "Submission formats").
 Each carries the student id and the variant's parameters, then every question id in the
 assignment's order with an empty answer and the question's prompt beside it.
 
-    YAML   student_id: ..., params: {x, y, eta, w1..w13, scores: {...}, true_class},
+    YAML   student_id: ..., params: {every parameter, a group as a mapping (practice09's scores: {...})},
            answers: {question_id: (empty)  # prompt}
     CSV    question,answer,prompt / student_id,<id>, / param:x,0.5, / ... / s1,,<prompt>
     XLSX   sheet "answers": the CSV's rows as cells, answer cells formatted for numbers

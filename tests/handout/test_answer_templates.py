@@ -73,7 +73,7 @@ def test_csv_reads_back_to_id_params_and_every_question(sheet, variants, row):
     params = [r for r in rows if r[0].startswith("param:")]
     assert [r[0] for r in params[:4]] == ["param:x", "param:y", "param:eta", "param:w1"]
     read = {r[0].removeprefix("param:"): r[1] for r in params}
-    flat = flat_params(read)
+    flat = flat_params(sheet, read)
     for name, value in variant.params.items():
         assert (flat[name] == value) if isinstance(value, str) else (float(flat[name]) == value), name
     questions = rows[2 + len(params):]
@@ -99,7 +99,7 @@ def test_xlsx_reads_back_to_id_params_and_every_question(sheet, variants, row):
     assert cells[1][:2] == ["student_id", variant.student_id]
     assert isinstance(cells[1][1], str)  # "00123" stays text
     params = {r[0].removeprefix("param:"): r[1] for r in cells if str(r[0]).startswith("param:")}
-    flat = flat_params(params)
+    flat = flat_params(sheet, params)
     assert {k: (float(v) if not isinstance(v, str) else v) for k, v in flat.items()} == dict(variant.params)
     questions = cells[2 + len(params):]
     assert [r[0] for r in questions] == [q.id for q in sheet.questions]

@@ -1,11 +1,22 @@
-"""Figure 1: the 1-2-2-1 network with every connection labelled by the variant's weight."""
+"""Figure 1 of practice09, drawn from the layout in its YAML: the 1-2-2-1 network with every
+connection labelled by the variant's weight."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
 
-from grader.handout.network_svg import network_svg
+from grader.assignment import load_assignment
+from grader.handout.blocks import DiagramFigure
+from grader.handout.diagram import diagram_svg
+from grader.handout.student import show_number
+
+FIGURE = next(b for b in load_assignment("answer_keys/practice09.yaml").handout if isinstance(b, DiagramFigure))
+
+
+def network_svg(params) -> str:
+    fill = (lambda text: text.replace("${x}", show_number(params["x"])).replace("${y}", show_number(params["y"])))
+    return diagram_svg(FIGURE.diagram, lambda name: show_number(params[name]), fill)
 
 SVG = "{http://www.w3.org/2000/svg}"
 PARAMS = {"x": 0.5, "y": 0.25, **{f"w{i}": w for i, w in enumerate(

@@ -1,0 +1,71 @@
+"""One student's handout from the sheet's layout: the front (who, which templates), then every block of
+the sheet's ``handout:`` with the student's own numbers in its placeholders, hint table and figure."""
+
+from __future__ import annotations
+
+import re
+from grader.handout.blocks import (
+    Block,
+    DiagramFigure,
+    Equation,
+    Figure,
+    Heading,
+    HintTable,
+    Item,
+    Layout,
+    Paragraph,
+    Table,
+)
+from grader.handout.diagram import diagram_svg
+from grader.handout.student import StudentVariant, show_hint, show_number
+
+_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def handout(variant: StudentVariant) -> tuple[Block, ...]:
+    """The whole handout for one student."""
+    return (*_front(variant), *(_fill(block, variant) for block in variant.assignment.handout))
+
+
+def _front(v: StudentVariant) -> list[Block]:
+    who = f"{v.name} ({v.student_id})" if v.name else v.student_id
+    templates = ", ".join(v.template_name(s) for s in ("yaml", "csv", "xlsx"))
+    example = v.assignment.numeric_questions[0].id if v.assignment.numeric_questions else "..."
+    hint = ", as the hint table does," if v.assignment.sheet.hint_table else ""
+    return [
+        Heading(v.assignment.title, 1),
+        Paragraph(f"Your own variant, for student {who}. Your numbers differ from your neighbours'.",
+                  markup=False),
+        Paragraph(
+            f"Work the questions by hand. Write each answer in one of your answer templates ({templates}) "
+            f"under the id shown in brackets beside the question, e.g. [{example}]. Give numbers with at least "
+            f"4 decimals; rounding intermediate values to 4 decimals{hint} is fine.",
+            emphasis=True, markup=False,
+        ),
+    ]
+
+
+def _text(text: str, v: StudentVariant) -> str:
+    return _PLACEHOLDER.sub(lambda m: show_number(v.params[m.group(1)]), text)
+
+
+def _fill(block: Layout, v: StudentVariant) -> Block:
+    if isinstance(block, Heading):
+        return Heading(_text(block.text, v), block.level)
+    if isinstance(block, Paragraph):
+        return Paragraph(_text(block.text, v), block.emphasis, block.markup)
+    if isinstance(block, Item):
+        return Item(block.label, _text(block.text, v), block.answers, tuple(_fill(b, v) for b in block.body))
+    if isinstance(block, Table):
+        return Table(block.header, tuple(tuple(_text(c, v) for c in row) for row in block.rows),
+                     _text(block.caption, v), block.numeric)
+    if isinstance(block, HintTable):
+        return Table(header=(block.label, *(c.heading for c in v.hint_table)),
+                     rows=((block.row_label, *(show_hint(c.value) for c in v.hint_table)),),
+                     caption=_text(block.caption, v), numeric=(False, *(True for _ in v.hint_table)))
+    if isinstance(block, DiagramFigure):
+        svg = diagram_svg(block.diagram, lambda name: show_number(v.params[name]), lambda text: _text(text, v))
+        return Figure(svg, _text(block.caption, v))
+    if isinstance(block, Equation):
+        return Equation(_text(block.formula, v), block.number, block.answer)
+    raise TypeError(f"no handout block for {type(block).__name__}")
