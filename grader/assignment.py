@@ -89,6 +89,8 @@ class Assignment:
     handout: tuple[Layout, ...] = ()  # the sheet's handout blocks, with ${name} placeholders
     # Parameters shown together (in keys and templates): group -> inner name -> parameter.
     parameter_groups: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Constraints the sheet's printed default variant breaks (``grader lint`` accepts those).
+    default_breaks: tuple[str, ...] = ()
 
     @property
     def graph(self) -> Graph:
@@ -130,7 +132,8 @@ def load_assignment(path: str | Path) -> Assignment:
 def parse_assignment(document: Any, file: str) -> Assignment:
     top = Fields(file, "", document)
     top.only({"id", "title", "grading", "parameters", "constraints", "students", "questions",
-              "categories", "quantities", "slips", "hint_table", "handout", "parameter_groups"})
+              "categories", "quantities", "network", "slips", "hint_table", "handout", "parameter_groups",
+              "default_breaks"})
     grading = top.sub("grading", {})
     grading.only({"points", "follow_through", "slip", "slip_carry", "tolerance"})
     default_points = grading.get("points", float, "a number of points", 1.0)
@@ -156,6 +159,7 @@ def parse_assignment(document: Any, file: str) -> Assignment:
         students=_students(top.sub("students", {}), parameters),
         handout=handout,
         parameter_groups=_parameter_groups(top.sub("parameter_groups", {}), names),
+        default_breaks=tuple(str(c) for c in top.get("default_breaks", list, "a list of constraint names", [])),
     )
 
 

@@ -28,6 +28,7 @@ from grader.engine.graph import Formula, Graph, Node, Slip
 from grader.errors import ConfigError
 from grader.fields import Fields
 from grader.sheet.expressions import Expression, ExpressionError, compile_expression
+from grader.sheet.network import generate
 
 _QUANTITY_FIELDS = {"expr", "label", "range"}
 _SLIP_FIELDS = {"description", "family", "replace"}
@@ -84,19 +85,26 @@ def _expression(fields: Fields, key: str, text: Any, known: Collection[str],
 
 def _quantities(top: Fields, parameters: Sequence[str], questions: Collection[str],
                 categories: Mapping[str, Sequence[str]]) -> tuple[Node, ...]:
-    fields = top.sub("quantities")
+    groups = []
+    if "network" in top.mapping:  # generated quantities first, then the file's own
+        groups.append(Fields(top.file, "network", generate(top.sub("network"), set(parameters))))
+    if "quantities" in top.mapping or not groups:
+        groups.append(top.sub("quantities"))
     declared: dict[str, tuple[Fields | None, Any]] = {}
-    for name in fields.mapping:
-        key = str(name)
-        if key in parameters:
-            raise fields.fail(key, "a name of its own: a parameter is called that")
-        entry = fields.mapping[name]
-        if isinstance(entry, dict):
-            spec = fields.sub(name)
-            spec.only(_QUANTITY_FIELDS)
-            declared[key] = (spec, spec.get("expr", str, "an expression"))
-        else:
-            declared[key] = (None, entry)
+    for fields in groups:
+        for name in fields.mapping:
+            key = str(name)
+            if key in parameters or key in declared:
+                what = "a parameter" if key in parameters else "another quantity (the network's, perhaps)"
+                raise fields.fail(key, f"a name of its own: {what} is called that")
+            entry = fields.mapping[name]
+            if isinstance(entry, dict):
+                spec = fields.sub(name)
+                spec.only(_QUANTITY_FIELDS)
+                declared[key] = (spec, spec.get("expr", str, "an expression"))
+            else:
+                declared[key] = (None, entry)
+    fields = groups[-1]
     known = set(parameters) | set(declared)
     compiled = {name: _expression(spec or fields, "expr" if spec else name, text, known, categories)
                 for name, (spec, text) in declared.items()}
@@ -142,6 +150,8 @@ def _range(spec: Fields) -> tuple[float, float]:
     if "range" not in spec.mapping:
         return (-math.inf, math.inf)
     value = spec.mapping["range"]
+    if isinstance(value, tuple):
+        value = list(value)
     if (not isinstance(value, list) or len(value) != 2
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value) or value[0] > value[1]):
         raise spec.fail("range", f"[lowest, highest] the quantity can take (.inf for none), got {value!r}")
