@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     variants.add_argument("--roster", required=True, help="roster CSV (student_id, or a Moodle/Canvas export)")
     variants.add_argument("--out", required=True, help="folder for students/<id>/... and key.csv, key.xlsx")
     secret_options(variants)
+
+    lint = commands.add_parser("lint", help="check sheets: constraints, slips, tolerances on 1,000 drawn variants")
+    lint.add_argument("files", nargs="+", metavar="FILE", help="assignment files, e.g. answer_keys/*.yaml")
     return parser
 
 
@@ -77,6 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "lint":  # no secret: the checks draw variants of their own
+            from grader.commands.lint import lint
+
+            reports = lint(files=args.files)
+            for report in reports:
+                for line in report.lines():
+                    print(line, file=sys.stdout if report.ok else sys.stderr)
+            return 0 if all(report.ok for report in reports) else 2
         secret = resolve_secret(args.secret, args.secret_file)
         if args.command == "key":
             from grader.commands.key import key

@@ -141,12 +141,15 @@ class Graph:
         fixed = fixed or {}
         replaced = slip.formulas if slip else {}
         effective: dict[str, Array] = {name: np.asarray(params[name]) for name in self.parameters}
+        shape = np.shape(next(iter(effective.values()))) if effective else ()
         computed: dict[str, Array] = {}
         with np.errstate(all="ignore"):
             for node in self.nodes:
                 name = node.name
                 formula = replaced.get(name, node.formula)
                 value = np.asarray(formula.fn(*(effective[i] for i in formula.inputs)), dtype=float)
+                if value.shape != shape:  # a constant (an expression that reads nothing): one per variant
+                    value = np.broadcast_to(value, shape).copy()
                 computed[name] = value
                 own = overrides.get(name)
                 if name in fixed:
