@@ -1,0 +1,77 @@
+"""practice09 as data gives what practice09 as Python gave: keys, handouts, templates, gradebooks and
+feedback byte for byte, on 300 drawn variants (with and without a secret) and on the example class.
+
+The digests were taken from the outputs of commit d3a290b, the last whose sheet was Python code
+(grader/engine/practice09.py, grader/handout/practice09.py), with the same commands as below.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from console import run
+
+ROOT = Path(__file__).resolve().parents[2]
+SHEET = "answer_keys/practice09.yaml"
+EXAMPLE = ["submissions_example/handed_in", "--roster", "submissions_example/roster.csv"]
+BEFORE = {
+    "key_nosecret.csv": "0064b6ccea7013b300ca043d766c2419a5b1bad4545586e7a10250492e4b3507",
+    "key_secret.json": "9ba3f88bf9518ccc5e3a7e1fcc45dc8e475bc0dd06265c75e46869c84cedfac8",
+    "key_default.json": "0f7a2f53291139f513299052eab49d9b297ab5b9cabcadaa3964de04334ced71",
+    "variants_nosecret": "6dd182900f425916108b5bd536b7cbef4070ce301623939b174c7821640b209f",
+    "variants_secret": "4b147bd7e08b0a6fa390992b18f4e29b7dc04f3408261044da1f47e81bff3897",
+    "grade": "66123afc6ca2237715ae1c44feed2c80d0a1e52b19c3d8c19fddd6308cbb6bbd",
+    "grade_secret": "498262af0294f19e7cf1d386494cad318b8b488f1e81748b452d99fbfc37d09a",
+}
+
+
+def digest(path: Path) -> str:
+    """A file's sha256; a folder's: of every file's relative path and sha256, in sorted order."""
+    if path.is_file():
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    total = hashlib.sha256()
+    for folder, subfolders, files in os.walk(path):
+        subfolders.sort()
+        for name in sorted(files):
+            file = Path(folder) / name
+            total.update(str(file.relative_to(path)).encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
+    return total.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("golden")
+    where = os.getcwd()
+    os.chdir(ROOT)  # the outputs name the example files by their paths from here
+    try:
+        _write(out)
+    finally:
+        os.chdir(where)
+    return out
+
+
+def _write(out: Path) -> None:
+    roster = out / "roster.csv"
+    roster.write_text("student_id\n" + "".join(f"V{i:04d}\n" for i in range(300)), encoding="utf-8")
+    writes = {
+        "key_nosecret.csv": ["key", SHEET, "--roster", str(roster), "--format", "csv"],
+        "key_secret.json": ["key", SHEET, "--roster", str(roster), "--format", "json", "--secret", "s3cret"],
+        "key_default.json": ["key", SHEET],
+    }
+    for name, argv in writes.items():
+        code, text, _ = run(*argv)
+        assert code == 0
+        (out / name).write_text(text, encoding="utf-8")
+    for secret, suffix in ((None, "nosecret"), ("s3cret", "secret")):
+        extra = ["--secret", secret] if secret else []
+        assert run("variants", SHEET, "--roster", str(roster), "--out", str(out / f"variants_{suffix}"), *extra)[0] == 0
+        grade = "grade" if secret is None else "grade_secret"
+        assert run("grade", SHEET, *EXAMPLE, "--out", str(out / grade), *extra)[0] == 0
+
+
+@pytest.mark.parametrize("name", sorted(BEFORE))
+def test_practice09_as_data_gives_the_bytes_practice09_as_code_gave(outputs, name):
+    assert digest(outputs / name) == BEFORE[name]
