@@ -1,6 +1,7 @@
 """Benchmark: the instructor key for a whole class (goal: 100,000 students in under 2 s on one core).
 
-    taskset -c 0 python benchmarks/bench_key.py [--n 100000] [--repeat 3] [--secret S] [--profile]
+    taskset -c 0 python benchmarks/bench_key.py [--sheet answer_keys/X.yaml] [--n 100000] [--repeat 3] [--secret S]
+                                                [--profile]
 
 Three stages, each timed on its own, best of ``--repeat`` runs, in one process:
   draw      every student's variant from the hash, re-drawn until no constraint is broken
@@ -63,13 +64,15 @@ def _profile(label, fn, *args):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sheet", type=Path, default=ROOT / "answer_keys" / "practice09.yaml",
+                        help="the sheet's YAML (default answer_keys/practice09.yaml)")
     parser.add_argument("--n", type=int, default=100_000, help="number of students (default 100,000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs; the best is reported (default 3)")
     parser.add_argument("--secret", default=None, help="instructor secret mixed into the variants")
     parser.add_argument("--profile", action="store_true", help="profile one more run of each stage")
     args = parser.parse_args()
 
-    assignment = load_assignment(ROOT / "answer_keys" / "practice09.yaml")
+    assignment = load_assignment(args.sheet)
     ids = [f"B{100000 + i}" for i in range(args.n)]
 
     runs = []
@@ -80,7 +83,7 @@ def main() -> int:
     best = {stage: min(run[stage] for run in runs) for stage in ("draw", "evaluate", "render", "total")}
 
     attempts = variants.attempts
-    print(f"grader key: {args.n:,} students, best of {args.repeat} (single process)")
+    print(f"grader key: {assignment.id}, {args.n:,} students, best of {args.repeat} (single process)")
     print(f"  draw      {best['draw']:7.3f} s   variants + constraints; mean {attempts.mean():.2f} re-draws, "
           f"max {int(attempts.max())}")
     print(f"  evaluate  {best['evaluate']:7.3f} s   {len(assignment.graph.nodes)} nodes x {args.n:,} rows")

@@ -55,6 +55,11 @@ class ParameterSpec:
     def categorical(self) -> bool:
         return isinstance(self.default, str)
 
+    @cached_property
+    def whole(self) -> bool:
+        """Every value a whole number (counts, a 0/1 target): shown as 6, not 6.0."""
+        return not self.categorical and all(float(v).is_integer() for v in (self.default, *self.values))
+
 
 @dataclass(frozen=True)
 class Constraints:

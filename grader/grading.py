@@ -205,6 +205,10 @@ class _Matched:
     refused: np.ndarray
     refused_value: np.ndarray
     slip: np.ndarray  # the matching slip (a Recomputation) per student, or None
+    # A slip matched only within the fine tolerance (the answer is also near a rounded right value): it
+    # counts as the family's follow-through where the family was charged already, else as nothing.
+    weak: np.ndarray
+    weak_value: np.ndarray
 
 
 def _judge_in_graph_order(context: _Context, states: dict[str, np.ndarray], tolerances: Tolerances,
@@ -276,11 +280,13 @@ def _judge(context: _Context, qid: str, state: np.ndarray, tolerances: Tolerance
     refused = np.full(n, None, dtype=object)
     refused_value = np.full(n, np.nan)
     explained_by_bad = np.zeros(n, dtype=bool)
-    right_values = [(reference, tolerances.coarse(qid, reference))]  # a slip is never merely a rounded right value
+    # (value, tolerance, coarse tolerance) a slip must differ from: a slip is never merely a rounded right value
+    right_values = [(reference, allowed, tolerances.coarse(qid, reference))]
     for run in follow:
         values = run.values[qid]
-        right_values.append((values, tolerances.coarse(qid, values, run.rounding[qid])))
-        match = readable & within(given, values, tolerances.allowed(qid, values, run.rounding[qid]))
+        fine = tolerances.allowed(qid, values, run.rounding[qid])
+        right_values.append((values, fine, tolerances.coarse(qid, values, run.rounding[qid])))
+        match = readable & within(given, values, fine)
         out, small = unusable(run, values)
         credit = match & ~out & ~small & np.isnan(recomputed)
         recomputed[credit] = values[credit]
@@ -301,6 +307,8 @@ def _judge(context: _Context, qid: str, state: np.ndarray, tolerances: Tolerance
     source[correct] = None
 
     slip = np.full(n, None, dtype=object)
+    weak = np.full(n, None, dtype=object)
+    weak_value = np.full(n, np.nan)
     remaining = readable & ~correct & ~followed & (refused == None)  # noqa: E711
     for run in slips:
         if not remaining.any():
@@ -308,13 +316,19 @@ def _judge(context: _Context, qid: str, state: np.ndarray, tolerances: Tolerance
         values = run.values[qid]
         out, small = unusable(run, values)
         small |= trivial(values, reference, min_abs)  # a slip that makes the value ~0 is no explanation of a 0
-        hit = remaining & ~out & ~small & within(given, values, tolerances.allowed(qid, values, run.rounding[qid]))
-        for right, coarse in right_values:  # the slip changes this question's value beyond rounding
-            hit &= ~within(given, right, coarse) & ~within(values, right, coarse)
+        fits = remaining & ~out & ~small & within(given, values, tolerances.allowed(qid, values, run.rounding[qid]))
+        clear = fits.copy()
+        for right, fine, coarse in right_values:  # the slip changes this question's value beyond rounding
+            fits &= ~within(values, right, fine)
+            clear &= ~within(given, right, coarse) & ~within(values, right, coarse)
+        hit = fits & clear
         slip[hit] = run
         recomputed[hit] = values[hit]
+        faint = fits & ~hit & (weak == None)  # noqa: E711
+        weak[faint] = run
+        weak_value[faint] = values[faint]
         remaining &= ~hit
-    return _Matched(verdict, recomputed, source, refused, refused_value, slip)
+    return _Matched(verdict, recomputed, source, refused, refused_value, slip, weak, weak_value)
 
 
 def _charge_slips(context: _Context, matched: dict[str, _Matched]) -> dict[str, _Judged]:
@@ -339,6 +353,13 @@ def _charge_slips(context: _Context, matched: dict[str, _Matched]) -> dict[str, 
                 if first[i] is None:
                     first[i] = question.id
                 m.verdict[i] = Verdict.SLIP
+        for i in np.flatnonzero((m.weak != None) & (m.slip == None)).tolist():  # noqa: E711
+            slip = m.weak[i].slip
+            first = charged.get(slip.family_name)
+            if carry and first is not None and first[i] is not None:  # the misconception shown before
+                names[i], carried_from[i] = slip.name, first[i]
+                m.recomputed[i] = m.weak_value[i]
+                m.verdict[i] = Verdict.FOLLOW_THROUGH
         upstream: list[tuple[str, ...]] = [()] * n
         for i in np.flatnonzero((m.verdict == Verdict.FOLLOW_THROUGH) | (m.refused != None)).tolist():  # noqa: E711
             upstream[i] = context.wrong_upstream(question.id, i)

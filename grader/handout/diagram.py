@@ -122,8 +122,10 @@ def _link_label(link: Link, units: Mapping[str, Unit], text: str) -> str:
     x = source.x + (target.x - source.x) * link.along
     y = source.y + (target.y - source.y) * link.along
     angle = math.degrees(math.atan2(target.y - source.y, target.x - source.x))
-    if abs(angle) > 80:
+    if 80 < abs(angle) < 100:  # near vertical: the label stays level, beside the line
         return _text(x + 8, y + 4, text, "start", "w")
+    if abs(angle) >= 100:  # pointing left: turned round so that it reads left to right ("above" stays above)
+        angle = angle - 180 if angle > 0 else angle + 180
     shift = -9 if link.side < 0 else 19
     return (f'<g transform="translate({x:.1f},{y:.1f}) rotate({angle:.2f})">'
             f'{_text(0, shift, text, "middle", "w")}</g>')

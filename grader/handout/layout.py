@@ -17,7 +17,7 @@ from grader.handout.blocks import (
     Table,
 )
 from grader.handout.diagram import diagram_svg
-from grader.handout.student import StudentVariant, show_hint, show_number
+from grader.handout.student import StudentVariant, show_hint
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -46,7 +46,7 @@ def _front(v: StudentVariant) -> list[Block]:
 
 
 def _text(text: str, v: StudentVariant) -> str:
-    return _PLACEHOLDER.sub(lambda m: show_number(v.params[m.group(1)]), text)
+    return _PLACEHOLDER.sub(lambda m: v.shown(m.group(1)), text)
 
 
 def _fill(block: Layout, v: StudentVariant) -> Block:
@@ -64,7 +64,7 @@ def _fill(block: Layout, v: StudentVariant) -> Block:
                      rows=((block.row_label, *(show_hint(c.value) for c in v.hint_table)),),
                      caption=_text(block.caption, v), numeric=(False, *(True for _ in v.hint_table)))
     if isinstance(block, DiagramFigure):
-        svg = diagram_svg(block.diagram, lambda name: show_number(v.params[name]), lambda text: _text(text, v))
+        svg = diagram_svg(block.diagram, v.shown, lambda text: _text(text, v))
         return Figure(svg, _text(block.caption, v))
     if isinstance(block, Equation):
         return Equation(_text(block.formula, v), block.number, block.answer)

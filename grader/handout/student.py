@@ -38,6 +38,13 @@ class StudentVariant:
     def questions(self) -> tuple[Question, ...]:
         return self.assignment.questions
 
+    def shown(self, name: str) -> str:
+        """Parameter ``name`` as the handout shows it: whole numbers without a decimal point."""
+        value = self.params[name]
+        if not isinstance(value, str) and self.assignment.parameter(name).whole:
+            return str(int(value))
+        return show_number(value)
+
     def template_name(self, suffix: str) -> str:
         """``B12345_practice09.yaml``: the id first, then ``_``, as the submission readers expect."""
         return f"{self.file_stem}_{safe_stem(self.assignment.id)}.{suffix}"

@@ -48,3 +48,14 @@ def test_no_blank_line_so_markdown_keeps_it_one_html_block():
 
 def test_same_weights_same_bytes():
     assert network_svg(PARAMS) == network_svg(dict(PARAMS))
+
+
+def test_a_link_pointing_left_is_labelled_along_its_line_reading_left_to_right():
+    from grader.handout.diagram import Diagram, Link, Unit
+
+    diagram = Diagram("a split", 300, 200, (Unit("root", 150, 40, "root"), Unit("L", 60, 160, "L")),
+                      (Link("root", "L", text="left: 6+ / 2−", side=-1),))
+    svg = diagram_svg(diagram, str, lambda text: text)
+    rotation = float(re.search(r"rotate\(([-0-9.]+)\)", svg).group(1))
+    assert -90 < rotation < 90  # readable, not upside down
+    assert "left: 6+ / 2−" in svg
