@@ -37,6 +37,7 @@ class Question:
     points: float = 1.0
     tolerance: Tolerance = Tolerance()
     keywords: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other spellings students use for the id (yhat, ŷ for y_hat)
 
     @property
     def numeric(self) -> bool:
@@ -230,7 +231,7 @@ def _questions(top: Fields, points: float, tolerance: Tolerance) -> tuple[Questi
     seen: set[str] = set()
     for index, entry in enumerate(entries):
         fields = Fields(top.file, f"questions[{index}]", entry)
-        fields.only({"id", "prompt", "kind", "points", "tolerance", "keywords"})
+        fields.only({"id", "prompt", "kind", "points", "tolerance", "keywords", "aliases"})
         qid = fields.get("id", str, "a question id")
         fields.where = f"questions[{qid}]"
         if qid in seen:
@@ -248,6 +249,7 @@ def _questions(top: Fields, points: float, tolerance: Tolerance) -> tuple[Questi
                 points=fields.get("points", float, "a number of points", points if kind == "numeric" else 0.0),
                 tolerance=_tolerance(fields.sub("tolerance", {}), tolerance),
                 keywords=tuple(str(k) for k in keywords),
+                aliases=tuple(str(a) for a in fields.get("aliases", list, "a list of other spellings", [])),
             )
         )
     return tuple(questions)

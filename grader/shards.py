@@ -35,6 +35,7 @@ Progress = Callable[[str, int, int], None]
 def question_set(assignment: Assignment) -> QuestionSet:
     """The assignment's question ids, as the readers take them."""
     return QuestionSet(numeric=tuple(q.id for q in assignment.numeric_questions),
+                       aliases=tuple((alias, q.id) for q in assignment.questions for alias in q.aliases),
                        text=tuple(q.id for q in assignment.text_questions))
 
 

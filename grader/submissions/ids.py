@@ -1,7 +1,8 @@
 """Question ids and student ids as students spell them.
 
 Question ids match ignoring case, surrounding spaces and ``/`` versus ``_``
-(``dE/dw5`` is ``dE_dw5``); ``yhat`` and ``ŷ`` also name ``y_hat``.
+(``dE/dw5`` is ``dE_dw5``); a sheet may give a question other spellings (practice09: ``yhat`` and
+``ŷ`` also name ``y_hat``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,6 @@ from typing import Mapping
 
 from grader.submissions.numbers import cell_text
 
-# Other spellings of an id, in matching form (case-folded, ``/`` read as ``_``).
-_ALIASES = {"yhat": "y_hat", "\u0177": "y_hat"}  # ŷ
-
 # Labels that name the student id cell or row, in matching form.
 _STUDENT_ID_LABELS = frozenset({"student_id", "studentid", "student_id:", "student id", "student id:"})
 
@@ -26,15 +24,16 @@ class QuestionSet:
 
     numeric: tuple[str, ...]
     text: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()  # (other spelling, canonical id), as the sheet gives them
 
     @cached_property
     def lookup(self) -> Mapping[str, str]:
         """Matching form -> canonical id, aliases included."""
         ids = (*self.numeric, *self.text)
         table = {_matching_form(q): q for q in ids}
-        for alias, target in _ALIASES.items():
+        for alias, target in self.aliases:
             if target in ids:
-                table.setdefault(alias, target)
+                table.setdefault(_matching_form(alias), target)
         table.update({q: q for q in ids})  # exact spellings: found without normalising
         return table
 

@@ -14,7 +14,8 @@ NUMERIC_IDS = (
     " exp_dog exp_cat exp_boat exp_airplane p_dog p_cat p_boat p_airplane loss"
 ).split()
 TEXT_IDS = "q1a_vi q1b_i q1b_v q1b_viii q2_scores q2_column3 q2_two_classes".split()
-QUESTIONS = QuestionSet(numeric=tuple(NUMERIC_IDS), text=tuple(TEXT_IDS))
+QUESTIONS = QuestionSet(numeric=tuple(NUMERIC_IDS), text=tuple(TEXT_IDS),
+                        aliases=(("yhat", "y_hat"), ("\u0177", "y_hat")))  # as practice09.yaml gives them
 
 Write = Callable[[str, "bytes | str"], Path]
 

@@ -52,13 +52,23 @@ def test_every_canonical_id_is_its_own_spelling() -> None:
 
 
 def test_yhat_alias_only_when_the_assignment_has_y_hat() -> None:
-    assert canonical_question("yhat", QuestionSet(numeric=("s1",))) is None
+    assert canonical_question("yhat", QuestionSet(numeric=("s1",), aliases=(("yhat", "y_hat"),))) is None
+    assert canonical_question("yhat", QuestionSet(numeric=("y_hat",))) is None  # the sheet gives no alias
+
+
+def test_practice09_gives_y_hat_its_other_spellings() -> None:
+    from grader.assignment import load_assignment
+    from grader.shards import question_set
+
+    questions = question_set(load_assignment("answer_keys/practice09.yaml"))
+    assert canonical_question("YHat", questions) == canonical_question("\u0177", questions) == "y_hat"
 
 
 def test_question_set_is_frozen_and_hashable() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         QUESTIONS.numeric = ()  # type: ignore[misc]
-    assert hash(QUESTIONS) == hash(QuestionSet(numeric=tuple(NUMERIC_IDS), text=tuple(TEXT_IDS)))
+    assert hash(QUESTIONS) == hash(QuestionSet(numeric=tuple(NUMERIC_IDS), text=tuple(TEXT_IDS),
+                                               aliases=QUESTIONS.aliases))
 
 
 @pytest.mark.parametrize(
