@@ -13,7 +13,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from grader.assignment import load_assignment
-from grader.engine.graph import Slip
+from grader.engine.graph import Graph, Slip
 from grader.submissions.records import Submission
 from handins import submission
 
@@ -40,13 +40,14 @@ def keep(values: np.ndarray, decimals: int | None, mode: str) -> np.ndarray:
 
 def worked(params: Mapping[str, np.ndarray], decimals: int | None = 4, mode: str = "round",
            wrong: Mapping[str, Callable[[dict], object]] | None = None, slips: Sequence[Slip] = (),
-           copied: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
-    """Every node as the student computes it (one entry per variant in ``params``)."""
+           copied: Mapping[str, np.ndarray] | None = None, graph: Graph = GRAPH) -> dict[str, np.ndarray]:
+    """Every node as the student computes it (one entry per variant in ``params``), on ``graph``
+    (practice09's unless another sheet's is given)."""
     wrong, copied = wrong or {}, copied or {}
     replaced = {name: formula for slip in slips for name, formula in slip.formulas.items()}
-    values = {name: np.asarray(params[name], dtype=float) for name in GRAPH.parameters}
+    values = {name: np.asarray(params[name], dtype=float) for name in graph.parameters}
     with np.errstate(all="ignore"):
-        for node in GRAPH.nodes:
+        for node in graph.nodes:
             formula = replaced.get(node.name, node.formula)
             value = keep(np.asarray(formula.fn(*(values[i] for i in formula.inputs)), dtype=float), decimals, mode)
             if node.name in wrong:

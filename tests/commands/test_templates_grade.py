@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 import yaml
+from templates_fill import fill_templates
+from templates_fill import typed as type_as_student
 
 from grader.assignment import load_assignment
 from grader.cli import main
@@ -40,56 +41,6 @@ def four_decimal_answers(sheet, ids, secret=None) -> dict[str, dict[str, float |
         words = {q.id: f"My answer to {q.id}: it depends, see page 2." for q in sheet.text_questions}
         answers[sid] = {q.id: numbers.get(q.id, words.get(q.id)) for q in sheet.questions}
     return answers
-
-
-def fill_templates(folder: Path, stem: str, answers: dict[str, float | str], into: Path) -> dict[str, Path]:
-    """Copies of the three blank templates in ``folder`` with ``answers`` typed in; format -> path."""
-    into.mkdir(parents=True, exist_ok=True)
-    return {
-        "yaml": _fill_yaml(folder / f"{stem}_practice09.yaml", answers, into),
-        "csv": _fill_csv(folder / f"{stem}_practice09.csv", answers, into),
-        "xlsx": _fill_xlsx(folder / f"{stem}_practice09.xlsx", answers, into),
-    }
-
-
-def _typed(value: float | str) -> str:
-    return f"{value:.4f}" if isinstance(value, float) else str(value)
-
-
-def _fill_yaml(blank: Path, answers, into: Path) -> Path:
-    lines = []
-    for line in blank.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^  (\w+):(\s+)#", line)
-        if match and match.group(1) in answers:
-            value = answers[match.group(1)]
-            typed = _typed(value) if isinstance(value, float) else json.dumps(value)  # quoted: it holds a colon
-            line = line.replace(f"{match.group(1)}:", f"{match.group(1)}: {typed}", 1)
-        lines.append(line)
-    path = into / blank.name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def _fill_csv(blank: Path, answers, into: Path) -> Path:
-    rows = list(csv.reader(io.StringIO(blank.read_text(encoding="utf-8-sig"))))
-    for row in rows[1:]:
-        if row[0] in answers:
-            row[1] = _typed(answers[row[0]])
-    path = into / blank.name
-    with path.open("w", encoding="utf-8-sig", newline="") as stream:
-        csv.writer(stream, lineterminator="\r\n").writerows(rows)
-    return path
-
-
-def _fill_xlsx(blank: Path, answers, into: Path) -> Path:
-    book = openpyxl.load_workbook(blank)
-    sheet = book["answers"]
-    for row in sheet.iter_rows(min_row=2):
-        if row[0].value in answers:
-            row[1].value = answers[row[0].value]
-    path = into / blank.name
-    book.save(path)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +72,7 @@ def test_filling_changes_only_the_answers(filled, sid):
     rows = list(csv.reader(io.StringIO(paths[sid]["csv"].read_text(encoding="utf-8-sig"))))
     typed = {r[0]: r[1] for r in rows[1:]}
     assert typed["student_id"] == sid
-    assert all(typed[q] == _typed(v) for q, v in expected[sid].items())
+    assert all(typed[q] == type_as_student(v) for q, v in expected[sid].items())
     book = openpyxl.load_workbook(paths[sid]["xlsx"])
     cells = {r[0].value: r[1].value for r in book["answers"].iter_rows(min_row=2)}
     assert cells["student_id"] == sid

@@ -10,19 +10,18 @@ followed by consistent work costs only that question; and the command line (``gr
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import re
 from pathlib import Path
 
 import numpy as np
-import openpyxl
 import pytest
 import yaml
 from console import run
 from handins import submission
-from worked import keep
+from templates_fill import FILLERS
+from worked import worked as work
 
 from grader.assignment import load_assignment
 from grader.engine.variants import constraint_violations, default_variant, draw_variants
@@ -116,20 +115,8 @@ NAMED_AT_LEAST = {("decision_tree", "plain_mean"): 0.60}
 # ------------------------------------------------------------------ a student who works the sheet
 
 def worked(assignment, params, decimals: int | None = 4, mode: str = "round", wrong=None, slips=()):
-    """Every quantity as a student computes it, step by step from the values written before it, each
-    kept to ``decimals``; ``wrong[name](values)`` replaces a step with a mistake of one's own."""
-    wrong = wrong or {}
-    graph = assignment.graph
-    replaced = {name: formula for slip in slips for name, formula in slip.formulas.items()}
-    values = {name: np.asarray(params[name], dtype=float) for name in graph.parameters}
-    with np.errstate(all="ignore"):
-        for node in graph.nodes:
-            formula = replaced.get(node.name, node.formula)
-            value = keep(np.asarray(formula.fn(*(values[i] for i in formula.inputs)), dtype=float), decimals, mode)
-            if node.name in wrong:
-                value = np.broadcast_to(np.asarray(wrong[node.name](values), dtype=float), value.shape).copy()
-            values[node.name] = value
-    return values
+    """Every quantity as a student computes it, step by step, each kept to ``decimals``."""
+    return work(params, decimals, mode, wrong=wrong, slips=slips, graph=assignment.graph)
 
 
 def hand_ins(assignment, student_ids, values):
@@ -353,46 +340,6 @@ def test_an_early_mistake_followed_by_consistent_work_costs_only_that_question(s
 STUDENTS = ("B12345", "00123", "S-77")
 
 
-def typed(value) -> str:
-    return f"{value:.4f}" if isinstance(value, float) else str(value)
-
-
-def fill_yaml(blank: Path, answers: dict, into: Path) -> Path:
-    lines = []
-    for line in blank.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^  (\w+):(\s+)#", line)
-        if match and match.group(1) in answers:
-            value = answers[match.group(1)]
-            text = typed(value) if isinstance(value, float) else json.dumps(value)
-            line = line.replace(f"{match.group(1)}:", f"{match.group(1)}: {text}", 1)
-        lines.append(line)
-    path = into / blank.name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def fill_csv(blank: Path, answers: dict, into: Path) -> Path:
-    rows = list(csv.reader(io.StringIO(blank.read_text(encoding="utf-8-sig"))))
-    for row in rows[1:]:
-        if row[0] in answers:
-            row[1] = typed(answers[row[0]])
-    path = into / blank.name
-    with path.open("w", encoding="utf-8-sig", newline="") as stream:
-        csv.writer(stream, lineterminator="\r\n").writerows(rows)
-    return path
-
-
-def fill_xlsx(blank: Path, answers: dict, into: Path) -> Path:
-    book = openpyxl.load_workbook(blank)
-    for row in book["answers"].iter_rows(min_row=2):
-        if row[0].value in answers:
-            row[1].value = answers[row[0].value]
-    path = into / blank.name
-    book.save(path)
-    return path
-
-
-FILLERS = {"yaml": fill_yaml, "csv": fill_csv, "xlsx": fill_xlsx}
 
 
 def test_variants_then_grade_and_check_of_filled_templates_give_full_marks(sheet, tmp_path):
