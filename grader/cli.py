@@ -53,6 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     variants.add_argument("--out", required=True, help="folder for students/<id>/... and key.csv, key.xlsx")
     secret_options(variants)
 
+    serve = commands.add_parser("serve", help="the students' web page: log in, check answers, hand in")
+    serve.add_argument("assignment", help="assignment file, e.g. answer_keys/practice09.yaml")
+    serve.add_argument("--handins", required=True, metavar="DIR", help="folder for hand-ins and attempts.sqlite")
+    serve.add_argument("--roster", help="roster CSV: only its students may log in")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--deadline", help="hand-ins close then: ISO 8601 with offset, e.g. 2026-12-24T12:00:00+02:00")
+    secret_options(serve)
+
     lint = commands.add_parser("lint", help="check sheets: constraints, slips, tolerances on 1,000 drawn variants")
     lint.add_argument("files", nargs="+", metavar="FILE", help="assignment files, e.g. answer_keys/*.yaml")
     return parser
@@ -112,6 +121,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(check(assignment=args.assignment, submission=args.submission, reveal=args.reveal,
                                    secret=secret, same_variant=args.same_variant, key=args.key,
                                    fmt=args.format).output)
+            return 0
+        if args.command == "serve":
+            from grader.commands.serve import serve
+
+            serve(assignment=args.assignment, handins=args.handins, secret=secret, roster=args.roster,
+                  host=args.host, port=args.port, deadline=args.deadline)
             return 0
         if args.command == "variants":
             from grader.commands.variants import variants

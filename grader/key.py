@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from grader.access import access_code
 from grader.assignment import Assignment
 from grader.engine.variants import VariantTable, params_record
 
@@ -71,14 +72,19 @@ def flat_params(assignment: Assignment, params: Mapping[str, Any]) -> dict[str, 
     return flat
 
 
-def key_record(key: Key, row: int) -> dict[str, Any]:
-    """SPEC's ``grader key --format json`` object for one variant."""
-    return {
+def key_record(key: Key, row: int, secret: str | None = None) -> dict[str, Any]:
+    """SPEC's ``grader key --format json`` object for one variant; with a secret, a student's
+    variant also carries the student's ``access_code`` for the web page (``grader serve``)."""
+    student_id = key.variants.student_ids[row]
+    record: dict[str, Any] = {
         "assignment": key.assignment.id,
-        "student_id": key.variants.student_ids[row],
+        "student_id": student_id,
         "params": nested_params(key.assignment, key.params(row)),
-        "answers": key.answers(row),
     }
+    if secret and student_id is not None:
+        record["access_code"] = access_code(secret, key.assignment.id, student_id)
+    record["answers"] = key.answers(row)
+    return record
 
 
 def params_mismatch(assignment: Assignment, written: Mapping[str, Any], own: Mapping[str, Any]) -> list[str]:

@@ -19,7 +19,8 @@ def key(
     fmt: str = "json",
     secret: str | None = None,
 ) -> str:
-    """The key as text: the default variant, one student's, or every student's on a roster."""
+    """The key as text: the default variant, one student's, or every student's on a roster; with a
+    secret, each student's access code for the web page (``access_code``) too."""
     sheet = load_assignment(assignment)
     if roster is not None:
         ids = load_roster(roster).student_ids
@@ -28,4 +29,4 @@ def key(
         variants = draw_variants(sheet, [student], secret)
     else:
         variants = default_variant(sheet)
-    return render_key(compute_key(sheet, variants), fmt, many=roster is not None)
+    return render_key(compute_key(sheet, variants), fmt, many=roster is not None, secret=secret)

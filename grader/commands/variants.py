@@ -6,6 +6,9 @@ Layout written under ``out``::
     students/<stem>/<stem>_<assignment>.yaml, .csv, .xlsx
     key.csv, key.xlsx
 
+With a secret, each handout's front and the key (column ``access_code``) carry the student's
+access code for the web page (``grader serve``); without one, neither does.
+
 ``<stem>`` is the student id where it is already a safe file name, else a safe form of it
 (see ``grader.handout.filenames``). Every file is written to a temporary file in its folder,
 then moved into place; the same inputs give byte-identical files.
@@ -19,6 +22,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from grader.access import access_code
 from grader.assignment import load_assignment
 from grader.engine.variants import draw_variants
 from grader.errors import UsageError
@@ -67,7 +71,8 @@ def variants(
     students_dir = out / "students"
     files = 0
     for row, entry in enumerate(class_roster.entries):
-        variant = student_variant(key, row, name=entry.name, file_stem=stems[entry.student_id])
+        code = access_code(secret, sheet.id, entry.student_id) if secret else ""
+        variant = student_variant(key, row, name=entry.name, file_stem=stems[entry.student_id], access_code=code)
         folder = _inside(students_dir, variant.file_stem)
         handout_md, handout_html = handout_pages(variant)
         outputs = {
@@ -82,8 +87,8 @@ def variants(
             write_atomic(folder / name, content)
         files += len(outputs)
     key_csv, key_xlsx = out / "key.csv", out / "key.xlsx"
-    write_atomic(key_csv, render_key(key, "csv", many=True))
-    write_atomic(key_xlsx, _key_xlsx(key))
+    write_atomic(key_csv, render_key(key, "csv", many=True, secret=secret))
+    write_atomic(key_xlsx, _key_xlsx(key, secret))
     renamed = tuple((sid, stem) for sid, stem in stems.items() if stem != sid)
     return VariantsResult(len(ids), files + 2, out, key_csv, key_xlsx, class_roster.id_column, renamed)
 
@@ -96,9 +101,9 @@ def _inside(parent: Path, name: str) -> Path:
     return path
 
 
-def _key_xlsx(key: Key) -> bytes:
+def _key_xlsx(key: Key, secret: str | None = None) -> bytes:
     """The key's table in one sheet: ids as text, numbers as numbers, the header frozen."""
-    header, rows = key_table(key)
+    header, rows = key_table(key, secret)
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     workbook.set_properties({"title": f"{key.assignment.title}: key", "created": FIXED_DATE})

@@ -32,7 +32,7 @@ def _front(v: StudentVariant) -> list[Block]:
     templates = ", ".join(v.template_name(s) for s in ("yaml", "csv", "xlsx"))
     example = v.assignment.numeric_questions[0].id if v.assignment.numeric_questions else "..."
     hint = ", as the hint table does," if v.assignment.sheet.hint_table else ""
-    return [
+    front = [
         Heading(v.assignment.title, 1),
         Paragraph(f"Your own variant, for student {who}. Your numbers differ from your neighbours'.",
                   markup=False),
@@ -43,6 +43,9 @@ def _front(v: StudentVariant) -> list[Block]:
             emphasis=True, markup=False,
         ),
     ]
+    if v.access_code:  # only when a secret was used: without one, the handout stays as it was
+        front.append(Paragraph(f"Your access code for the web page: {v.access_code}", markup=False))
+    return front
 
 
 def _text(text: str, v: StudentVariant) -> str:

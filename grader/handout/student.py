@@ -33,6 +33,7 @@ class StudentVariant:
     file_stem: str  # the student id made safe for a file name
     params: Mapping[str, float | str]  # flat: x, ..., score_dog, ..., true_class (a class name)
     hint_table: tuple[HintCell, ...]
+    access_code: str = ""  # for the web page (grader serve), when a secret was used; else none shown
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -61,8 +62,8 @@ class StudentVariant:
         return tuple(pairs)
 
 
-def student_variant(key: Key, row: int, *, name: str = "", file_stem: str) -> StudentVariant:
-    """Row ``row`` of a class key as one student's variant."""
+def student_variant(key: Key, row: int, *, name: str = "", file_stem: str, access_code: str = "") -> StudentVariant:
+    """Row ``row`` of a class key as one student's variant (``access_code``: for the web page, if any)."""
     assignment = key.assignment
     hint = tuple(
         HintCell(node, heading, float(key.values[node][row]))
@@ -75,6 +76,7 @@ def student_variant(key: Key, row: int, *, name: str = "", file_stem: str) -> St
         file_stem=file_stem,
         params=key.params(row),
         hint_table=hint,
+        access_code=access_code,
     )
 
 

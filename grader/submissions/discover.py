@@ -46,6 +46,8 @@ def skip_reason(name: str) -> str | None:
         return "a hidden file"
     if name.casefold() in _SYSTEM_FILES:
         return "a system file"
+    if name.casefold().endswith((".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal")):
+        return "a database file (grader serve's attempt log)"
     return None
 
 

@@ -2,7 +2,8 @@
 feedback byte for byte, on 300 drawn variants (with and without a secret) and on the example class.
 
 The digests were taken from the outputs of commit d3a290b, the last whose sheet was Python code
-(grader/engine/practice09.py, grader/handout/practice09.py), with the same commands as below.
+(grader/engine/practice09.py, grader/handout/practice09.py), with the same commands as below; the two
+made with a secret were taken again when access codes joined the key and the handout.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ SHEET = "answer_keys/practice09.yaml"
 EXAMPLE = ["submissions_example/handed_in", "--roster", "submissions_example/roster.csv"]
 BEFORE = {
     "key_nosecret.csv": "0064b6ccea7013b300ca043d766c2419a5b1bad4545586e7a10250492e4b3507",
-    "key_secret.json": "9ba3f88bf9518ccc5e3a7e1fcc45dc8e475bc0dd06265c75e46869c84cedfac8",
+    # with a secret, each key record and handout also carries the student's access code (issue 12)
+    "key_secret.json": "8b19c23e66585cee3002c05cd33d17224ab05147749ade091ad82e73d7e500e6",
     "key_default.json": "0f7a2f53291139f513299052eab49d9b297ab5b9cabcadaa3964de04334ced71",
     "variants_nosecret": "6dd182900f425916108b5bd536b7cbef4070ce301623939b174c7821640b209f",
-    "variants_secret": "4b147bd7e08b0a6fa390992b18f4e29b7dc04f3408261044da1f47e81bff3897",
+    "variants_secret": "e09888e139114814a100dde19b7a5268b4a5d43dafa30e8e2002423900460cd1",
     "grade": "66123afc6ca2237715ae1c44feed2c80d0a1e52b19c3d8c19fddd6308cbb6bbd",
     "grade_secret": "498262af0294f19e7cf1d386494cad318b8b488f1e81748b452d99fbfc37d09a",
 }

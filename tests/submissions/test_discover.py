@@ -111,7 +111,8 @@ def test_every_file_ends_up_somewhere(tmp_path: Path, write: Write) -> None:
     for name, content in bad.items():
         write(name, content)
     write("bad/B18_huge.csv", b"question,answer\n" + b"s1,1\n" * (MAX_FILE_BYTES // 5 + 1))
-    skipped_names = [".DS_Store", "~$B1_e.xlsx", ".~lock.B1_e.xlsx#", "Thumbs.db", ".git/config", "__MACOSX/._B1.csv"]
+    skipped_names = [".DS_Store", "~$B1_e.xlsx", ".~lock.B1_e.xlsx#", "Thumbs.db", ".git/config", "__MACOSX/._B1.csv",
+                     "attempts.sqlite", "attempts.sqlite-wal"]  # grader serve's attempt log beside the hand-ins
     for name in skipped_names:
         write(f"good/{name}", "x")
     batch = read_paths([tmp_path], QUESTIONS)
@@ -128,7 +129,8 @@ def test_every_file_ends_up_somewhere(tmp_path: Path, write: Write) -> None:
     assert "line 4: no student id in this row" in rejected["export.csv"].reason
     assert rejected["B10_broken.yaml"].student_id == "B10"
     skipped = sorted(Path(s.file).name for s in batch.skipped)
-    assert skipped == sorted([".DS_Store", "~$B1_e.xlsx", ".~lock.B1_e.xlsx#", "Thumbs.db", ".git", "__MACOSX"])
+    assert skipped == sorted([".DS_Store", "~$B1_e.xlsx", ".~lock.B1_e.xlsx#", "Thumbs.db", ".git", "__MACOSX",
+                              "attempts.sqlite", "attempts.sqlite-wal"])
 
 
 def test_order_is_sorted_and_deterministic(tmp_path: Path, write: Write) -> None:
