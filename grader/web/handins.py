@@ -34,6 +34,8 @@ from grader.filenames import safe_stem, student_stems
 from grader.submissions import QuestionSet
 from grader.submissions.ids import canonical_question, student_id_from_name
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's safe dumper: the same text, 10x faster
+
 
 def submission_text(assignment: Assignment, questions: QuestionSet, student_id: str, answers: Mapping[str, str],
                     received: str) -> str:
@@ -44,8 +46,8 @@ def submission_text(assignment: Assignment, questions: QuestionSet, student_id: 
         if question.id not in answered:
             given[question.id] = ""
     header = f"# {_one_line(assignment.title)}: handed in on the web page (grader serve), {received}\n"
-    body = yaml.safe_dump({"student_id": student_id, "answers": given}, sort_keys=False, allow_unicode=True,
-                          default_flow_style=False, width=2**31 - 1)
+    body = yaml.dump({"student_id": student_id, "answers": given}, Dumper=_DUMPER, sort_keys=False,
+                     allow_unicode=True, default_flow_style=False, width=2**31 - 1)
     return header + body
 
 
