@@ -96,7 +96,7 @@ def serving(app) -> Iterator[str]:
 
 def test_a_student_logs_in_checks_and_hands_in_in_a_real_browser(tmp_path, assignment, driver):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
     def find(selector: str):
@@ -116,8 +116,22 @@ def test_a_student_logs_in_checks_and_hands_in_in_a_real_browser(tmp_path, assig
         button = find(selector)
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
         button.click()
-        WebDriverWait(driver, TIMEOUT).until(expected_conditions.staleness_of(old))
-        WebDriverWait(driver, TIMEOUT).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        def left(_driver) -> bool:
+            """The old page is gone: its element is stale, or (mid-navigation) no longer in any document."""
+            try:
+                old.is_enabled()
+            except WebDriverException:
+                return True
+            return False
+
+        def loaded(d) -> bool:
+            try:
+                return d.execute_script("return document.readyState") == "complete"
+            except WebDriverException:  # the next page not there yet
+                return False
+
+        WebDriverWait(driver, TIMEOUT).until(left)
+        WebDriverWait(driver, TIMEOUT).until(loaded)
 
     def outcome(question: str) -> str:
         return text(f'[data-question="{question}"]')
