@@ -122,22 +122,20 @@ class _Routes:
     # -- the API -------------------------------------------------------------------------------------
 
     async def api_check(self, request: Request) -> Response:
-        try:
-            answers = await self._api_answers(request)
-            record = await run_in_threadpool(self.service.check, answers.student_id, answers.answers,
-                                             _address(request))
-        except Refused as refused:
-            return _refusal(refused)
-        return JSONResponse(record)
+        return await self._api(request, self.service.check, lambda record: record)
 
     async def api_handin(self, request: Request) -> Response:
+        return await self._api(request, self.service.handin, lambda receipt: {
+            "file": receipt.path.name, "sha256": receipt.sha256, "received": receipt.received})
+
+    async def _api(self, request: Request, action: Callable[..., Any], body: Callable[[Any], Any]) -> Response:
+        """An API call: the authenticated answers given to ``action``, its result as JSON; a refusal as its status."""
         try:
             answers = await self._api_answers(request)
-            receipt = await run_in_threadpool(self.service.handin, answers.student_id, answers.answers,
-                                              _address(request))
+            result = await run_in_threadpool(action, answers.student_id, answers.answers, _address(request))
         except Refused as refused:
             return _refusal(refused)
-        return JSONResponse({"file": receipt.path.name, "sha256": receipt.sha256, "received": receipt.received})
+        return JSONResponse(body(result))
 
     async def _api_answers(self, request: Request) -> Answers:
         """The body's answers from an authenticated student: 413, 400, 422, then 429 (the address's wrong
