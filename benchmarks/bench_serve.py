@@ -311,6 +311,15 @@ async def load(port: int, students: list[Student], think: float, client: str) ->
 # -- the figures -------------------------------------------------------------------------------------
 
 
+def process_cpu(pid: int) -> float:
+    """The CPU seconds a process has used so far (Linux's /proc; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return math.nan
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     """Nearest rank: the smallest value with at least ``share`` of the values at or below it."""
     ordered = sorted(values)
@@ -351,9 +360,11 @@ def one_run(students: list[Student], workers: int, think: float, client: str, in
         server = Server(handins, Path(scratch) / "server.log", workers)
         try:
             server.wait_ready()
+            ready_cpu = process_cpu(server.process.pid)
             client_before = os.times()
             run = asyncio.run(load(server.port, students, think, client))
             client_after = os.times()
+            load_cpu = process_cpu(server.process.pid) - ready_cpu
         finally:
             server.stop()
         cpu_after = os.times()  # the server's process (and its workers) waited for: its CPU is the children's
@@ -382,8 +393,10 @@ def one_run(students: list[Student], workers: int, think: float, client: str, in
              if run.resent else ""))
     print(latency_line("/api/check", run.check_ms))
     print(latency_line("/api/handin", run.handin_ms))
+    under_load = (f"; under load {load_cpu:.2f} s = {1000 * load_cpu / max(requests, 1):.2f} ms a request"
+                  if workers == 1 and not math.isnan(load_cpu) else "")
     print(f"CPU         : server {server_cpu:.2f} s ({1000 * server_cpu / max(requests, 1):.2f} ms a request, "
-          f"start-up included), load generator {client_cpu:.2f} s "
+          f"start-up included{under_load}), load generator {client_cpu:.2f} s "
           f"({1000 * client_cpu / max(requests, 1):.2f} ms a request); {os.cpu_count()} cores")
     full = sum(1 for points in run.last_points.values() if points == result.gradebook.rows[0].max_total)
     print(f"last checks : {full} of {len(run.last_points)} with full points (1 student in 5 keeps a slip)")

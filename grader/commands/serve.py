@@ -35,4 +35,4 @@ def serve(
     service = app.state.service
     print(f"grader: serving {service.assignment.id} on http://{host}:{port}/ (hand-ins in {Path(handins)})",
           file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, proxy_headers=False, server_header=False)

@@ -35,7 +35,7 @@ _SCALAR, _MAPPING, _SEQUENCE, _ALIAS = "single value", "mapping", "list", "alias
 class _Node:
     """A scalar (text as written), a collection (children) or an unexpanded alias."""
 
-    __slots__ = ("kind", "value", "line", "plain")
+    __slots__ = ("kind", "line", "plain", "value")
 
     def __init__(self, kind: str, value: object, line: int, plain: bool = False) -> None:
         self.kind, self.value, self.line, self.plain = kind, value, line, plain
@@ -92,6 +92,21 @@ def read_yaml(data: bytes, origin: Origin, questions: QuestionSet) -> list[Submi
         found = f"not a YAML mapping of keys to values (found a {root.kind})"
         return [rejection(origin, found, Source(origin.file, row=root.line))]
     return [_read_mapping(root, origin, questions)]
+
+
+def read_one_line_answers(student_id: str, answers: list[tuple[str, str]], line: int, origin: Origin,
+                          questions: QuestionSet) -> Submission | Rejection:
+    """What ``read_yaml`` gives for a document that has ``student_id: <id>`` on ``line``, ``answers:``
+    on the next and then each answer on a line of its own, every key and value a string (the web page's
+    hand-in, ``grader.web.handins``), without writing and parsing it: one line each needs every text
+    printable (no line break). A null-like text (``~``, ``null``) is a quoted string in such a file, so
+    it is read as written. tests/web/test_handins.py holds the two readings equal."""
+    pairs = [_Node(_SCALAR, "student_id", line), _Node(_SCALAR, student_id, line),
+             _Node(_SCALAR, "answers", line + 1), _Node(_MAPPING, [], line + 1)]
+    inner: list[_Node] = pairs[3].value  # type: ignore[assignment]
+    for offset, (question, text) in enumerate(answers, start=line + 2):
+        inner += [_Node(_SCALAR, question, offset), _Node(_SCALAR, text, offset)]
+    return _read_mapping(_Node(_MAPPING, pairs, line), origin, questions)
 
 
 def _parse(data: bytes) -> _Node | None:
@@ -214,4 +229,4 @@ def _add_answer(key: _Node, value: _Node, draft: Draft) -> None:
         draft.add_answer(label, raw, source, f"{unreadable(raw)}: write one number, not a {value.kind}")
 
 
-__all__ = ["read_yaml"]
+__all__ = ["read_one_line_answers", "read_yaml"]

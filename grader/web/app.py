@@ -18,11 +18,13 @@ unescaped is the handout's, which ``grader.handout.html`` escapes itself.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -30,7 +32,13 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -38,6 +46,7 @@ from grader.assignment import load_assignment
 from grader.errors import UsageError
 from grader.handout.html import CSS as HANDOUT_CSS
 from grader.roster import load_roster
+from grader.web.handins import Receipt
 from grader.web.payload import (
     MAX_ANSWERS,
     MAX_CODE_CHARS,
@@ -49,7 +58,7 @@ from grader.web.payload import (
     parse_json,
     read_body,
 )
-from grader.web.service import Service
+from grader.web.service import CheckRequest, Service
 from grader.web.session import COOKIE, MAX_AGE, Sessions
 
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
@@ -93,7 +102,7 @@ def create_app(assignment_path: str | Path, handins: str | Path, secret: str | N
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        service.log.close()  # the last connection closed: SQLite folds its -wal file back in
+        service.close()  # the grading thread stopped; the log's last connection closed folds its -wal file back in
 
     app = Starlette(routes=_Routes(service).routes(), middleware=[Middleware(_SecurityHeaders)], lifespan=lifespan)
     app.state.service = service
@@ -122,27 +131,28 @@ class _Routes:
     # -- the API -------------------------------------------------------------------------------------
 
     async def api_check(self, request: Request) -> Response:
-        return await self._api(request, self.service.check, lambda record: record)
-
-    async def api_handin(self, request: Request) -> Response:
-        return await self._api(request, self.service.handin, lambda receipt: {
-            "file": receipt.path.name, "sha256": receipt.sha256, "received": receipt.received})
-
-    async def _api(self, request: Request, action: Callable[..., Any], body: Callable[[Any], Any]) -> Response:
-        """An API call: the authenticated answers given to ``action``, its result as JSON; a refusal as its status."""
+        """413, 400 and 422 here; then, on the grading thread with the checks waiting with it, 429 (the
+        address's wrong codes, before the code is verified), 401, 429 (the student's checks) and the check."""
         try:
-            answers = await self._api_answers(request)
-            result = await run_in_threadpool(action, answers.student_id, answers.answers, _address(request))
+            answers = parse_json(await read_body(request.headers, request.stream()))
+            record = await asyncio.wrap_future(self.service.submit_check(
+                CheckRequest(answers.student_id, answers.answers, _address(request), answers.code)))
         except Refused as refused:
             return _refusal(refused)
-        return JSONResponse(body(result))
+        return JSONResponse(record)
 
-    async def _api_answers(self, request: Request) -> Answers:
-        """The body's answers from an authenticated student: 413, 400, 422, then 429 (the address's wrong
-        codes, before the code is verified) and 401."""
-        answers = parse_json(await read_body(request.headers, request.stream()))
-        await run_in_threadpool(self.service.authenticate, answers.student_id, answers.code, _address(request))
-        return answers
+    async def api_handin(self, request: Request) -> Response:
+        """413, 400, 422, then 429 (the address's wrong codes), 401, 403, 429 (hand-ins) and the receipt."""
+        try:
+            answers = parse_json(await read_body(request.headers, request.stream()))
+            receipt = await run_in_threadpool(self._authenticated_handin, answers, _address(request))
+        except Refused as refused:
+            return _refusal(refused)
+        return JSONResponse({"file": receipt.path.name, "sha256": receipt.sha256, "received": receipt.received})
+
+    def _authenticated_handin(self, answers: Answers, address: str) -> Receipt:
+        self.service.authenticate(answers.student_id, answers.code, address)
+        return self.service.handin(answers.student_id, answers.answers, address)
 
     async def healthz(self, request: Request) -> Response:
         return PlainTextResponse("ok")
@@ -194,7 +204,8 @@ class _Routes:
                 receipt = await run_in_threadpool(self.service.handin, student, values, _address(request))
                 shown = {"file": receipt.path.name, "sha256": receipt.sha256, "received": receipt.received}
                 return await self._sheet_page(student, values, receipt=shown)
-            record = await run_in_threadpool(self.service.check, student, values, _address(request))
+            record = await asyncio.wrap_future(self.service.submit_check(
+                CheckRequest(student, values, _address(request))))
             return await self._sheet_page(student, values, result=record)
         except Refused as refused:
             return await self._sheet_page(student, values, message=refused.message, status=refused.status,

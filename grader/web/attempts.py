@@ -77,9 +77,19 @@ class AttemptLog:
         with self._lock:
             return self._insert(kind, at, student_id, address, points, max_points, file, sha256)
 
-    def set_points(self, row: int, points: float, max_points: float) -> None:
+    def set_points_many(self, rows: list[tuple[int, float, float]]) -> None:
+        """Each (row id, points, max points): the points a check came to, in one transaction."""
+        if not rows:
+            return
         with self._lock:
-            self._db.execute("UPDATE attempts SET points = ?, max_points = ? WHERE id = ?", (points, max_points, row))
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("UPDATE attempts SET points = ?, max_points = ? WHERE id = ?",
+                                     [(points, max_points, row) for row, points, max_points in rows])
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def blocked(self, kind: str, address: str, at: float, window: Window) -> Verdict:
         """Whether ``address`` already has ``window.limit`` attempts of ``kind`` in the window before ``at``."""

@@ -22,7 +22,7 @@ def serve(tmp_path):
 
     yield make
     for app in apps:
-        app.state.service.log.close()
+        app.state.service.close()
 
 
 @pytest.fixture

@@ -36,3 +36,14 @@ def test_concurrent_checks_give_each_student_what_a_check_alone_gives(tmp_path):
     for row, sid in enumerate(ids):  # and alone is right: the wrong s1 costs s1 alone, follow-through after it
         assert alone[sid]["questions"]["s1"]["outcome"] == ("wrong" if row % 3 == 0 else "correct")
         assert alone[sid]["points"] == (28.0 if row % 3 == 0 else 29.0)
+
+
+def test_a_check_given_up_by_its_client_does_not_stop_the_others(tmp_path):
+    service = create_app("answer_keys/practice09.yaml", tmp_path / "handins", "demo-secret").state.service
+    from grader.web.service import CheckRequest
+
+    gone = service.submit_check(CheckRequest("C01", {"s1": "0.1"}, "127.0.0.1"))
+    gone.cancel()  # the client closed the connection before its check was graded (or it already was)
+    record = service.submit_check(CheckRequest("C02", {"s1": "0.1"}, "127.0.0.1")).result(timeout=30)
+    assert record["questions"]["s1"]["outcome"] in {"wrong", "correct"} and record["max_points"] == 29.0
+    service.close()

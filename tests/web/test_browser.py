@@ -95,8 +95,8 @@ def serving(app) -> Iterator[str]:
 
 
 def test_a_student_logs_in_checks_and_hands_in_in_a_real_browser(tmp_path, assignment, driver):
-    from selenium.webdriver.common.by import By
     from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     def find(selector: str):
@@ -192,7 +192,7 @@ def test_a_student_logs_in_checks_and_hands_in_in_a_real_browser(tmp_path, assig
             assert find('[name="answer:a1"]').get_attribute("value") == typed["a1"]  # still in the form
             screenshot("browser-handed-in.png", at="#receipt")
     finally:
-        app.state.service.log.close()
+        app.state.service.close()
     assert name and len(digest) == 64
     file = handins / name
     assert file.is_file() and hashlib.sha256(file.read_bytes()).hexdigest() == digest
