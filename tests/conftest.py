@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from browser import driver  # noqa: F401 (the fixture: headless Debian chromium)
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = ROOT / "answer_keys" / "practice09.yaml"

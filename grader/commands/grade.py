@@ -13,6 +13,7 @@ from grader.filenames import student_stems
 from grader.gradebook import Gradebook, build_gradebook
 from grader.issued import load_issued
 from grader.overrides import Override, load_overrides
+from grader.report.class_report import class_report, render_class_report
 from grader.report.files import write_atomic, write_zip
 from grader.report.gradebook_csv import files_csv, gradebook_csv
 from grader.report.stats import ClassSummary, class_summary, question_stats, stats_csv
@@ -178,6 +179,7 @@ def _write(out: Path, gradebook: Gradebook, feedback: dict[str, Feedback]) -> No
         write_atomic(out / "gradebook.csv", gradebook_csv(gradebook))
         write_atomic(out / "files.csv", files_csv(gradebook))
         write_atomic(out / "stats.csv", stats_csv(gradebook, stats))
+        write_atomic(out / "report.html", render_class_report(class_report(gradebook, stats, class_summary(gradebook))))
         write_gradebook_xlsx(gradebook, out / "gradebook.xlsx", stats)
 
     def archives() -> None:

@@ -30,14 +30,18 @@ BEFORE = {
 }
 
 
+# Outputs that came after d3a290b, which the digests therefore leave out (tested on their own).
+NEWER = frozenset({"report.html"})
+
+
 def digest(path: Path) -> str:
-    """A file's sha256; a folder's: of every file's relative path and sha256, in sorted order."""
+    """A file's sha256; a folder's: of every file's relative path and sha256, in sorted order (but ``NEWER``)."""
     if path.is_file():
         return hashlib.sha256(path.read_bytes()).hexdigest()
     total = hashlib.sha256()
     for folder, subfolders, files in os.walk(path):
         subfolders.sort()
-        for name in sorted(files):
+        for name in sorted(set(files) - NEWER):
             file = Path(folder) / name
             total.update(str(file.relative_to(path)).encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
     return total.hexdigest()
