@@ -11,7 +11,6 @@ whatever the number of shards.
 from __future__ import annotations
 
 import heapq
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, NamedTuple, Sequence
@@ -80,19 +79,17 @@ Page = bytes | memoryview  # a page from another process arrives as a view of it
 
 
 class Feedback(NamedTuple):
-    """One student's feedback pages, UTF-8 encoded, ready for the archives, with their CRC-32s
-    (in the same order), computed here while the pages are fresh rather than when the archives are written."""
+    """One student's feedback pages, UTF-8 encoded, ready for the archives."""
 
     student_md: Page
     student_html: Page
     instructor_md: Page
     instructor_html: Page
-    checksums: tuple[int, int, int, int]
 
     @classmethod
     def of(cls, student_md: str, student_html: str, instructor_md: str, instructor_html: str) -> Feedback:
         pages = [page.encode() for page in (student_md, student_html, instructor_md, instructor_html)]
-        return cls(*pages, tuple(map(zlib.crc32, pages)))  # type: ignore[arg-type]
+        return cls(*pages)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -202,10 +199,8 @@ def flag_similar(setup: ClassSetup, flagged: Sequence[tuple[Marks, str]],
     pages = {}
     for graded in grade_class(assignment, key, submissions, all_notes):
         _, instructor = renderer.copies(graded, setup.overrides.get(graded.student_id, ()))
-        md, html = instructor.markdown.encode(), instructor.html.encode()
-        old = feedback[graded.student_id]
-        pages[graded.student_id] = old._replace(instructor_md=md, instructor_html=html,
-                                                checksums=(*old.checksums[:2], zlib.crc32(md), zlib.crc32(html)))
+        pages[graded.student_id] = feedback[graded.student_id]._replace(
+            instructor_md=instructor.markdown.encode(), instructor_html=instructor.html.encode())
     return pages
 
 

@@ -166,13 +166,10 @@ def _write(out: Path, gradebook: Gradebook, feedback: dict[str, Feedback]) -> No
     def archive(name: str, instructor: bool) -> None:
         first = 2 if instructor else 0  # Feedback holds the student's md, html, then the instructor's
         entries: dict[str, Page] = {}
-        checksums: dict[str, int] = {}
         for student_id in graded:
             pages, stem = feedback[student_id], stems[student_id]
-            md, html = f"{stem}.md", f"{stem}.html"
-            entries[md], entries[html] = pages[first], pages[first + 1]
-            checksums[md], checksums[html] = pages.checksums[first:first + 2]
-        write_zip(out / name, entries, compress=False, checksums=checksums)
+            entries[f"{stem}.md"], entries[f"{stem}.html"] = pages[first], pages[first + 1]
+        write_zip(out / name, entries, compress=False)
 
     def tables_and_workbook() -> None:
         stats = question_stats(gradebook)  # for stats.csv and the workbook's statistics sheet

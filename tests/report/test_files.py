@@ -6,7 +6,6 @@ import io
 import os
 import stat
 import zipfile
-import zlib
 
 import pytest
 
@@ -153,15 +152,13 @@ def test_a_stored_archive_is_byte_for_byte_what_zipfile_writes(entries):
         assert {info.compress_type for info in archive.infolist()} <= {zipfile.ZIP_STORED}
 
 
-def test_checksums_given_ahead_are_the_ones_written(tmp_path):
-    entries = {"a.md": b"# a\n", "b.md": b"# b\n"}
-    given = files.write_zip(tmp_path / "given.zip", entries, compress=False,
-                            checksums={name: zlib.crc32(data) for name, data in entries.items()})
-    computed = files.write_zip(tmp_path / "computed.zip", entries, compress=False)
-    assert given.read_bytes() == computed.read_bytes() == zip_archive(entries, compress=False)
-    wrong = files.write_zip(tmp_path / "wrong.zip", entries, compress=False, checksums={"a.md": 1})
-    with zipfile.ZipFile(wrong) as archive:
-        assert archive.testzip() == "a.md"  # a checksum is trusted as given: it must be the real one
+def test_a_zip_written_to_a_file_is_the_zip_made_in_memory_and_leaves_no_temporary(tmp_path):
+    entries = {"a.md": b"# a\n", "b.md": "# b \u00bd\n", "\u00fc.html": b"<p>u</p>"}
+    written = files.write_zip(tmp_path / "feedback.zip", entries, compress=False)
+    assert written.read_bytes() == zip_archive(entries, compress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feedback.zip"]
+    with zipfile.ZipFile(written) as archive:
+        assert archive.testzip() is None and archive.read("\u00fc.html") == b"<p>u</p>"
 
 
 def test_an_empty_zip_archive_is_a_valid_zip():
