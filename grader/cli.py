@@ -11,9 +11,32 @@ from grader.report.keyfile import FORMATS
 from grader.secret import resolve_secret
 
 
+_EXAMPLE = """\
+each command has its own --help, e.g. grader grade --help
+
+for example, on the bundled class:
+  grader variants answer_keys/practice09.yaml --roster submissions_example/roster.csv --out class
+  grader grade answer_keys/practice09.yaml submissions_example/handed_in --roster submissions_example/roster.csv --out out
+"""
+
+
+def _version() -> str:
+    """The installed package's version (its metadata), else the source tree's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("grader")
+    except PackageNotFoundError:
+        from grader import __version__
+
+        return __version__
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="grader", description="Grade hand-worked numeric exercise sheets.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="grader", description="Grade hand-worked numeric exercise sheets.",
+                                     epilog=_EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def secret_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("--secret", help="instructor's secret mixed into every variant (or $GRADER_SECRET)")
@@ -88,6 +111,12 @@ class _ProgressBar:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.version:
+        print(f"grader {_version()}")
+        return 0
+    if args.command is None:  # ``grader`` alone: what there is to do, and an example; nothing was done
+        parser.print_help(sys.stderr)
+        return 2
     try:
         if args.command == "lint":  # no secret: the checks draw variants of their own
             from grader.commands.lint import lint

@@ -84,7 +84,7 @@ def build_gradebook(
     for old in batch.superseded:
         files.append(FileFate(old.file, old.student_id, "superseded", f"a newer file counts: {old.by}"))
     for skipped in batch.skipped:
-        files.append(FileFate(skipped.file, "", "skipped", skipped.reason))
+        files.append(FileFate(skipped.file, "", "ignored", skipped.reason))
 
     names = {e.student_id: e.name for e in roster.entries} if roster else {}
     order = list(roster.student_ids) if roster else []

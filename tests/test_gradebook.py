@@ -92,7 +92,7 @@ def test_superseded_and_skipped_files_appear_in_the_files_with_their_status():
     assert fates["D4_v1.yaml"].status == "superseded"
     assert fates["D4_v1.yaml"].student_id == "D4"
     assert "D4_v2.yaml" in fates["D4_v1.yaml"].reason
-    assert fates["~$D4_v2.xlsx"].status == "skipped"
+    assert fates["~$D4_v2.xlsx"].status == "ignored"
     assert fates["~$D4_v2.xlsx"].reason == "an Excel lock file"
     row = rows_by_id(book)["D4"]
     assert row.status == "graded" and row.files == ("D4_v1.yaml", "D4_v2.yaml")

@@ -8,6 +8,7 @@ from typing import Callable, Iterator, Sequence
 
 from grader.assignment import load_assignment
 from grader.collector import collector_paused
+from grader.commands import out_folder
 from grader.errors import ConfigError, UsageError
 from grader.filenames import student_stems
 from grader.gradebook import Gradebook, build_gradebook
@@ -68,10 +69,10 @@ def grade(
     gain from it); the outputs are byte-identical whatever the number. ``key`` (key.csv from
     ``grader variants``) grades the variants as issued.
     """
+    out = out_folder(out)
     sheet = load_assignment(assignment)
     issued = load_issued(key, sheet) if key is not None else None
     class_roster = load_roster(roster) if roster else None
-    out = Path(out)
     overrides_file = Path(overrides) if overrides else out / "overrides.csv"
     if overrides and not overrides_file.exists():
         raise UsageError(f"{overrides_file}: no such overrides file")
@@ -89,6 +90,11 @@ def grade(
     setup = ClassSetup(sheet, secret, same_variant, by_student, issued)
     with collector_paused():  # the class's records are acyclic and live to the end
         listing = list_files(Path(p) for p in submissions)
+        if not listing.files and not listing.rejections and class_roster is None:
+            looked = ", ".join(str(p) for p in submissions)
+            ignored = f" ({len(listing.skipped)} ignored: lock, hidden or system files)" if listing.skipped else ""
+            raise UsageError(f"{looked}: no submission files found{ignored}; expected .yaml, .csv or .xlsx "
+                             f"files (give --roster to write a gradebook of students with nothing handed in)")
         graded = _grade_in_shards(setup, listing, _workers(len(listing.files), jobs), progress)
         batch = Batch(rejections=graded.rejections, skipped=graded.skipped, superseded=graded.superseded)
         gradebook = build_gradebook(sheet, graded.marks, batch, class_roster, corrections)

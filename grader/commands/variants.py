@@ -26,6 +26,7 @@ from grader.access import access_code
 from grader.assignment import load_assignment
 from grader.engine.variants import draw_variants
 from grader.errors import UsageError
+from grader.commands import out_folder
 from grader.handout import handout_pages, student_stems, student_variant
 from grader.handout.templates import (
     FIXED_DATE,
@@ -60,6 +61,7 @@ def variants(
     secret: str | None = None,
 ) -> VariantsResult:
     """Write every student's handout and templates, and the class key, under ``out``."""
+    out = out_folder(out)
     sheet = load_assignment(assignment)
     class_roster = load_roster(roster)
     if not class_roster.entries:
@@ -67,7 +69,6 @@ def variants(
     ids = class_roster.student_ids
     key = compute_key(sheet, draw_variants(sheet, ids, secret))
     stems = student_stems(ids)
-    out = Path(out)
     students_dir = out / "students"
     files = 0
     for row, entry in enumerate(class_roster.entries):

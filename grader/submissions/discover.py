@@ -36,6 +36,11 @@ READERS: dict[str, Reader] = {
 _ZIP_MAGIC = b"PK\x03\x04"
 _SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
 _SKIPPED_FOLDERS = frozenset({"__macosx"})
+# Files an instructor keeps beside the submissions. A document named with a student id (B10003_work.pdf)
+# is rather a student's, handed in in the wrong format: it is rejected, so the student hears of it.
+_NOTES = frozenset({"readme", "notes", "note", "license", "licence", "changelog", "instructions", "todo"})
+_DOCUMENTS = frozenset({".md", ".pdf", ".doc", ".docx", ".odt", ".rtf", ".html", ".htm", ".png", ".jpg",
+                        ".jpeg", ".gif", ".log", ".py", ".ipynb"})
 
 
 def skip_reason(name: str) -> str | None:
@@ -48,6 +53,12 @@ def skip_reason(name: str) -> str | None:
         return "a system file"
     if name.casefold().endswith((".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal")):
         return "a database file (grader serve's attempt log)"
+    stem, _, suffix = name.casefold().rpartition(".")
+    stem = stem or suffix
+    if stem in _NOTES or stem.startswith("readme"):
+        return "a README or notes, not a submission"
+    if f".{suffix}" in _DOCUMENTS and not any(c.isdigit() for c in name):
+        return f"a .{suffix} document without a student id in its name, not a submission"
     return None
 
 

@@ -65,7 +65,7 @@ def test_every_input_file_is_accounted_for(demo):
     fates = {Path(r["file"]).name: r["status"] for r in rows(demo / "files.csv")}
     handed_in = {p.name for p in (ROOT / "submissions_example" / "handed_in").iterdir()}
     assert set(fates) == handed_in
-    assert fates["~$B10004_practice09.xlsx"] == "skipped"
+    assert fates["~$B10004_practice09.xlsx"] == "ignored"
 
 
 def test_feedback_names_the_slip_and_follow_through_and_hides_the_answer(demo):

@@ -158,7 +158,7 @@ def test_files_csv_lists_every_file_with_its_status():
     table = read(files_csv(book))
     assert table[0] == ["file", "student_id", "status", "reason"]
     assert sorted(table[1:]) == sorted([
-        [".DS_Store", "", "skipped", "a hidden file"],
+        [".DS_Store", "", "ignored", "a hidden file"],
         ["G1.yaml", "G1", "graded", ""],
         ["R3.csv", "R3", "rejected", "R3.csv: unreadable"],
     ])

@@ -163,7 +163,7 @@ def test_the_files_sheet_lists_every_file(workbook):
     sheet = workbook["files"]
     assert header(sheet) == ["file", "student_id", "status", "reason"]
     fates = {values[0]: values[2] for values in sheet.iter_rows(min_row=2, values_only=True)}
-    assert fates == {"~$R1.xlsx": "skipped", "X4.csv": "rejected", "R1.yaml": "graded", "S2.yaml": "graded",
+    assert fates == {"~$R1.xlsx": "ignored", "X4.csv": "rejected", "R1.yaml": "graded", "S2.yaml": "graded",
                      f"'{EVIL_ID}.yaml": "graded"}
 
 
