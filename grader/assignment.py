@@ -123,7 +123,7 @@ def load_assignment(path: str | Path) -> Assignment:
             raise ConfigError(file, "(file)", f"at most {MAX_ASSIGNMENT_BYTES} bytes")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(file, "(file)", "an existing assignment file") from None
+        raise ConfigError(file, "(file)", "an existing assignment file (a sheet such as answer_keys/practice09.yaml), got no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(file, "(file)", f"a readable UTF-8 file ({exc})") from None
     try:

@@ -17,11 +17,12 @@ class GraderError(Exception):
 
 
 class ConfigError(GraderError, ValueError):
-    """A configuration file (assignment, roster, overrides) is malformed."""
+    """A configuration file (assignment, roster, overrides) is malformed: one line, ``FILE: FIELD: expected
+    WHAT`` (what was found, where it helps, after ``got``)."""
 
     def __init__(self, file: str, field: str, expected: str) -> None:
         self.file, self.field, self.expected = str(file), field, expected
-        super().__init__(f"{self.file}: {field}: {expected}")
+        super().__init__(f"{self.file}: {field}: expected {expected}")
 
     def __reduce__(self):  # pickled with its three parts (it crosses from a worker process)
         return (type(self), (self.file, self.field, self.expected))

@@ -41,10 +41,15 @@ def load_overrides(path: str | Path, max_points: dict[str, float]) -> tuple[Over
 
     file = str(path)
     questions = QuestionSet(numeric=tuple(max_points))
+    from grader.submissions.csv_format import decode
+
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(file, "(file)", f"a readable UTF-8 CSV ({exc})") from None
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError(file, "(file)", f"a readable CSV file, got {exc.strerror or exc}") from None
+    text = decode(data)  # as a spreadsheet program saves it: UTF-8 (with or without BOM), UTF-16, cp1252
+    if text is None:
+        raise ConfigError(file, "(file)", "text in UTF-8, UTF-16 or cp1252")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

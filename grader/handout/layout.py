@@ -20,6 +20,9 @@ from grader.handout.diagram import diagram_svg
 from grader.handout.student import StudentVariant, show_hint
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# "a ${true_class}" before a value that starts with a vowel reads "an airplane" (and "an" before a
+# consonant reads "a dog"): the article agrees with the value it ends up before.
+_ARTICLE = re.compile(r"\b([Aa])n? (?=\$\{([A-Za-z_][A-Za-z0-9_]*)\})")
 
 
 def handout(variant: StudentVariant) -> tuple[Block, ...]:
@@ -49,7 +52,11 @@ def _front(v: StudentVariant) -> list[Block]:
 
 
 def _text(text: str, v: StudentVariant) -> str:
-    return _PLACEHOLDER.sub(lambda m: v.shown(m.group(1)), text)
+    def article(match: re.Match[str]) -> str:
+        vowel = v.shown(match.group(2))[:1].casefold() in ("a", "e", "i", "o", "u")
+        return f"{match.group(1)}{'n' if vowel else ''} "
+
+    return _PLACEHOLDER.sub(lambda m: v.shown(m.group(1)), _ARTICLE.sub(article, text))
 
 
 def _fill(block: Layout, v: StudentVariant) -> Block:

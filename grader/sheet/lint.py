@@ -103,7 +103,7 @@ def _lint(file: str, path: str | Path, variants: int) -> LintReport:
     try:
         assignment = load_assignment(path)
     except ConfigError as exc:
-        return LintReport(file, (Problem(exc.field, exc.expected),))
+        return LintReport(file, (Problem(exc.field, f"expected {exc.expected}"),))
     except GraderError as exc:
         return LintReport(file, (Problem("(file)", _one_line(exc)),))
     except Exception as exc:  # noqa: BLE001  (a file the reader did not foresee: still one line)

@@ -146,3 +146,19 @@ class _Balanced(HTMLParser):
     def handle_endtag(self, tag):
         assert self.stack and self.stack[-1] == tag, (tag, self.stack[-5:])
         self.stack.pop()
+
+
+def test_the_article_agrees_with_the_class_shown_an_airplane_a_dog(sheet):
+    ids = [f"A{i:03d}" for i in range(80)]
+    key = compute_key(sheet, draw_variants(sheet, ids))
+    seen = set()
+    for row, student in enumerate(ids):
+        true_class = key.params(row)["true_class"]
+        if true_class in seen:
+            continue
+        seen.add(true_class)
+        markdown, html = handout_pages(student_variant(key, row, file_stem=student))
+        article = "an" if true_class[0] in "aeiou" else "a"
+        assert f"shows {article} {true_class}:" in markdown and f"shows {article} {true_class}:" in html
+        assert not re.search(r"\ba airplane|\ban (dog|cat|boat)\b", markdown)
+    assert "airplane" in seen and "dog" in seen

@@ -162,4 +162,4 @@ def test_several_files_each_get_their_lines_and_one_broken_file_fails_the_run(tm
     code, out, err = run("lint", str(PRACTICE09), str(missing))
     assert code == 2
     assert out.startswith(f"{PRACTICE09}: ok: ") and len(out.splitlines()) == 1
-    assert err == f"{missing}: (file): an existing assignment file\n"
+    assert err == f"{missing}: (file): expected an existing assignment file (a sheet such as answer_keys/practice09.yaml), got no such file\n"
