@@ -134,7 +134,7 @@ class Server:
         else:
             command = [sys.executable, "-m", "uvicorn", "bench_serve:server_app", "--factory",
                        "--app-dir", str(Path(__file__).resolve().parent), "--host", HOST, "--port", str(self.port),
-                       "--workers", str(workers), "--no-proxy-headers", "--no-server-header"]
+                       "--workers", str(workers), "--no-proxy-headers", "--no-server-header", "--no-access-log"]
         env = {**os.environ, _ENV: os.pathsep.join([str(ASSIGNMENT), str(handins), SECRET])}
         env.pop("GRADER_SECRET", None)
         env.pop("GRADER_SECRET_FILE", None)
