@@ -52,13 +52,19 @@ def _parser() -> argparse.ArgumentParser:
 
     grade = commands.add_parser("grade", help="grade a folder of submissions into a gradebook")
     grade.add_argument("assignment", help="assignment file, e.g. answer_keys/practice09.yaml")
-    grade.add_argument("submissions", nargs="+", help="submission files or folders (read recursively)")
+    grade.add_argument("submissions", nargs="+",
+                       help="submission files or folders (read recursively), or a Moodle or Canvas download (.zip)")
     grade.add_argument("--out", required=True, help="folder for gradebook, feedback and statistics")
-    grade.add_argument("--roster", help="roster CSV: students who should have handed something in")
+    grade.add_argument("--roster", help="roster (CSV, .xlsx, .ods or .xls): students who should have handed something in")
     grade.add_argument("--overrides", help="CSV student_id,question,points,comment (default: OUT/overrides.csv)")
     grade.add_argument("--same-variant", action="store_true", help="everyone worked the sheet's own numbers")
     grade.add_argument("--jobs", type=int, help="processes to grade with (default: one per core for a large class)")
     grade.add_argument("--key", help="key.csv from grader variants: grade the variants as issued")
+    grade.add_argument("--lms-sheet", metavar="FILE",
+                       help="Moodle grading worksheet or Canvas gradebook export (CSV): written back filled in "
+                            "as OUT/moodle_grades.csv or OUT/canvas_grades.csv")
+    grade.add_argument("--lms-column", metavar="TITLE",
+                       help="the Canvas assignment column to fill, when the export has several")
     secret_options(grade)
 
     check = commands.add_parser("check", help="a student's self-check of a filled template")
@@ -139,10 +145,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = grade(assignment=args.assignment, submissions=args.submissions, out=args.out,
                            roster=args.roster, overrides=args.overrides, secret=secret,
                            same_variant=args.same_variant, progress=_ProgressBar(), jobs=args.jobs,
-                           key=args.key)
+                           key=args.key, lms_sheet=args.lms_sheet, lms_column=args.lms_column)
+            for note in result.notes:
+                print(f"grader: note: {note}", file=sys.stderr)
+            for warning in result.warnings:
+                print(f"grader: warning: {warning}", file=sys.stderr)
             s = result.summary
             print(f"graded {s.graded}, missing {s.missing}, rejected {s.rejected} of {s.students} students; "
                   f"mean {s.mean_percent:.1f}%; wrote {result.out}/gradebook.csv")
+            if result.lms_file:
+                print(f"wrote {result.lms_file}: upload it {result.lms_upload}")
             return 0
         if args.command == "check":
             from grader.commands.check import check

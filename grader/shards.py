@@ -24,8 +24,9 @@ from grader.issued import IssuedVariants
 from grader.key import Key, compute_key, params_mismatch
 from grader.overrides import Override
 from grader.report.feedback import FeedbackRenderer
-from grader.submissions import QuestionSet, read_file
-from grader.submissions.discover import newest_per_student
+from grader.submissions import QuestionSet
+from grader.submissions.archives import ArchiveReader
+from grader.submissions.discover import Listed, newest_per_student, read_item
 from grader.submissions.records import Rejection, Skipped, Submission, Superseded
 
 Progress = Callable[[str, int, int], None]
@@ -110,26 +111,28 @@ class GradedClass:
     skipped: tuple[Skipped, ...]
 
 
-def deal(files: Sequence[Path], shards: int) -> list[list[tuple[int, Path]]]:
+def deal(files: Sequence[Listed], shards: int) -> list[list[tuple[int, Listed]]]:
     """``files`` dealt out in turn to ``shards`` shards, each file with its place in the reading order."""
     numbered = list(enumerate(files))
     return [numbered[k::shards] for k in range(max(1, min(shards, len(numbered))))]
 
 
-def grade_shard(setup: ClassSetup, files: Sequence[tuple[int, Path]], progress: Progress | None = None) -> ShardResult:
-    """Read, grade and render feedback for ``files``; ``progress`` hears of reading and rendering."""
+def grade_shard(setup: ClassSetup, files: Sequence[tuple[int, Listed]], progress: Progress | None = None) -> ShardResult:
+    """Read, grade and render feedback for ``files`` (files, or entries of an archive that this
+    process opens for itself); ``progress`` hears of reading and rendering."""
     assignment = setup.assignment
     questions = question_set(assignment)
     submissions: list[tuple[int, Submission]] = []
     rejections: list[tuple[int, Rejection]] = []
-    for done, (place, path) in enumerate(files, start=1):
-        for item in read_file(path, questions):
-            if isinstance(item, Submission):
-                submissions.append((place, item))
-            else:
-                rejections.append((place, item))
-        if progress:
-            progress("reading", done, len(files))
+    with ArchiveReader() as archives:
+        for done, (place, path) in enumerate(files, start=1):
+            for item in read_item(path, questions, archives):
+                if isinstance(item, Submission):
+                    submissions.append((place, item))
+                else:
+                    rejections.append((place, item))
+            if progress:
+                progress("reading", done, len(files))
     handed_in = [s for _, s in submissions]
     variants, absent = class_variants(assignment, [s.student_id for s in handed_in], setup.secret,
                                       setup.same_variant, setup.issued)
@@ -172,16 +175,20 @@ def merge(results: Sequence[ShardResult], skipped: Sequence[Skipped] = (),
 
 
 def flag_similar(setup: ClassSetup, flagged: Sequence[tuple[Marks, str]],
-                 feedback: Mapping[str, Feedback]) -> dict[str, Feedback]:
+                 feedback: Mapping[str, Feedback], listed: Mapping[str, Listed] | None = None) -> dict[str, Feedback]:
     """The pages of each flagged student (``(marks, other student's id)``) with the instructor's copy
     rendered anew, noting that the answers fit the other student's variant: that is known only once
-    the whole class is graded. The student's copy stays as it was. Each file is read once."""
+    the whole class is graded. The student's copy stays as it was. Each file is read once (an
+    archive's entry as ``listed``, by its name, says where it is)."""
     assignment = setup.assignment
     questions = question_set(assignment)
     submissions: list[Submission] = []
     notes: list[str] = []
-    for file, group in _by_file(flagged).items():
-        found = {item.student_id: item for item in read_file(Path(file), questions)
+    listed, groups = listed or {}, _by_file(flagged)
+    with ArchiveReader() as archives:
+        read = {file: read_item(listed.get(file) or Path(file), questions, archives) for file in groups}
+    for file, group in groups.items():
+        found = {item.student_id: item for item in read[file]
                  if isinstance(item, Submission)}  # the last of an id in reading order, as merge keeps it
         for marks, other in group:
             if marks.student_id in found:  # else the file changed under us: its pages stay as they are

@@ -105,8 +105,8 @@ def write_xlsx(path: Path, student_id: str, answers: dict) -> None:
 
 
 def main() -> None:
-    if EXAMPLE.exists():
-        shutil.rmtree(EXAMPLE)
+    if OUT.exists():  # only what this script writes: moodle/ and canvas/ are scripts/make_lms_examples.py's
+        shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
     ids = [sid for sid, _ in ROSTER]
     variants = draw_variants(ASSIGNMENT, ids)

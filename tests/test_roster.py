@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from roster_files import ods_bytes, xlsx_bytes
 
 from grader.errors import ConfigError
 from grader.roster import load_roster
@@ -139,3 +142,82 @@ def test_a_duplicate_after_a_two_line_cell_names_the_line_it_is_on(tmp_path):
     path.write_text('student_id,name\nB101,"Ada\nLovelace"\nB101,Alan\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="line 4: "):
         load_roster(path)
+
+
+# --- LMS columns, spreadsheets, Canvas's Test Student -------------------------------------------
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def test_lms_id_and_email_columns_are_kept(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("student_id,name,email,lms_id\nB101,Ada,Ada@Uni.example,3141001\nB102,Alan,,\n", encoding="utf-8")
+    roster = load_roster(path)
+    assert [(e.student_id, e.lms_id, e.email) for e in roster.entries] == [
+        ("B101", "3141001", "Ada@Uni.example"), ("B102", "", "")]
+    assert (roster.lms_id_column, roster.email_column) == ("lms_id", "email")
+    assert roster.by_lms_id == {"3141001": "B101"}
+    assert roster.by_email == {"ada@uni.example": "B101"}
+
+
+def test_a_canvas_export_as_roster_gives_the_canvas_user_id_as_lms_id(tmp_path):
+    path = tmp_path / "canvas.csv"
+    path.write_text(CANVAS, encoding="utf-8")
+    roster = load_roster(path)
+    assert roster.id_column == "SIS User ID" and roster.lms_id_column == "ID"
+    assert roster.by_lms_id == {"9001": "B101", "9002": "B102"}
+
+
+def test_a_duplicate_lms_id_names_both_lines(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("student_id,lms_id\nB101,77\nB102,78\nB103,77\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_roster(path)
+    assert str(caught.value) == f"{path}: line 4: expected a unique lms_id; '77' is already on line 2"
+
+
+@pytest.mark.parametrize("test_student", ['"Student, Test",9099,,test-7f3a,ML 2025,,\n',
+                                          '"Test Student",9099,,,ML 2025,,\n'])
+def test_canvas_test_student_is_left_out_with_a_note_not_refused(tmp_path, test_student):
+    path = tmp_path / "canvas.csv"
+    path.write_text(CANVAS + test_student, encoding="utf-8")
+    roster = load_roster(path)
+    assert list(roster.student_ids) == ["B101", "B102"]
+    assert roster.notes == (f"{path}: line 5: Canvas's \"Test Student\" left out (not a student)",)
+
+
+SPREADSHEET_ROWS = [("Student ID", "Name", "lms_id", "Email"), ("B101", "Ada Lovelace", 3141001, "ada@uni.example"),
+                    (20202, "Jürgen Müller", 3141002, "jurgen@uni.example"), ("B103", "Alan Turing", "", "alan@uni.example")]
+SPREADSHEET_ENTRIES = [("B101", "Ada Lovelace", "3141001", "ada@uni.example", 2),
+                       ("20202", "Jürgen Müller", "3141002", "jurgen@uni.example", 3),
+                       ("B103", "Alan Turing", "", "alan@uni.example", 4)]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods", ".xls"])
+def test_a_spreadsheet_roster_reads_as_its_csv_would(tmp_path, suffix):
+    path = tmp_path / f"roster{suffix}"
+    if suffix == ".xls":  # made once with xlwt (Excel 97-2003), which the project does not depend on
+        path.write_bytes((DATA / "roster.xls").read_bytes())
+    else:
+        path.write_bytes(xlsx_bytes(SPREADSHEET_ROWS) if suffix == ".xlsx" else ods_bytes(SPREADSHEET_ROWS))
+    roster = load_roster(path)
+    assert [(e.student_id, e.name, e.lms_id, e.email, e.line) for e in roster.entries] == SPREADSHEET_ENTRIES
+    assert (roster.id_column, roster.lms_id_column, roster.email_column) == ("Student ID", "lms_id", "Email")
+
+
+def test_a_spreadsheet_roster_names_the_row_of_a_problem(tmp_path):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(xlsx_bytes([("student_id",), ("B101",), ("B101",)]))
+    with pytest.raises(ConfigError) as caught:
+        load_roster(path)
+    assert str(caught.value) == f"{path}: row 3: expected a unique student id; 'B101' is already on row 2"
+
+
+@pytest.mark.parametrize("data", [b"not a workbook at all", b"PK\x03\x04broken", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1xx"])
+def test_a_damaged_spreadsheet_roster_is_one_line(tmp_path, data):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(ConfigError) as caught:
+        load_roster(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: (file): expected a spreadsheet (.xlsx, .ods or .xls)") and "\n" not in message

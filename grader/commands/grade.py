@@ -17,9 +17,10 @@ from grader.overrides import Override, load_overrides
 from grader.report.class_report import class_report, render_class_report
 from grader.report.files import write_atomic, write_zip
 from grader.report.gradebook_csv import files_csv, gradebook_csv
+from grader.report.lms import fill_lms_sheet, lms_grades, load_lms_sheet
 from grader.report.stats import ClassSummary, class_summary, question_stats, stats_csv
 from grader.report.workbook import write_gradebook_xlsx
-from grader.roster import load_roster
+from grader.roster import Roster, load_roster
 from grader.shards import (
     ClassSetup,
     Feedback,
@@ -32,6 +33,7 @@ from grader.shards import (
     merge,
 )
 from grader.side_by_side import TaskQueue, side_by_side, usable_cores
+from grader.submissions.archives import Member
 from grader.submissions.discover import Listing, list_files
 from grader.submissions.records import Batch
 
@@ -48,6 +50,10 @@ class GradeResult:
     out: Path
     gradebook: Gradebook
     summary: ClassSummary
+    lms_file: Path | None = None          # OUT/moodle_grades.csv or OUT/canvas_grades.csv, with --lms-sheet
+    warnings: tuple[str, ...] = ()        # one line each, for the instructor
+    notes: tuple[str, ...] = ()           # rows left out on purpose (Canvas's Test Student), one line each
+    lms_upload: str = ""                  # where lms_file goes back in
 
 
 def grade(
@@ -62,17 +68,25 @@ def grade(
     progress: Progress | None = None,
     jobs: int | None = None,
     key: str | Path | None = None,
+    lms_sheet: str | Path | None = None,
+    lms_column: str | None = None,
 ) -> GradeResult:
     """Grade every file under ``submissions`` and write the gradebook, feedback and statistics to ``out``.
 
     ``jobs`` processes share the work (default: one per usable core, for a class big enough to
     gain from it); the outputs are byte-identical whatever the number. ``key`` (key.csv from
-    ``grader variants``) grades the variants as issued.
+    ``grader variants``) grades the variants as issued. A zip in ``submissions`` (a Moodle or
+    Canvas download) is read entry by entry. ``lms_sheet`` (a Moodle grading worksheet or a Canvas
+    gradebook export; ``lms_column`` picks a Canvas assignment column) is written back filled in,
+    ready to upload, as ``OUT/moodle_grades.csv`` or ``OUT/canvas_grades.csv``.
     """
     out = out_folder(out)
     sheet = load_assignment(assignment)
     issued = load_issued(key, sheet) if key is not None else None
     class_roster = load_roster(roster) if roster else None
+    lms = load_lms_sheet(lms_sheet, lms_column) if lms_sheet else None
+    if lms_column and not lms_sheet:
+        raise UsageError("--lms-column: expected together with --lms-sheet (a Canvas gradebook export)")
     overrides_file = Path(overrides) if overrides else out / "overrides.csv"
     if overrides and not overrides_file.exists():
         raise UsageError(f"{overrides_file}: no such overrides file")
@@ -89,7 +103,8 @@ def grade(
         by_student[override.student_id] = (*by_student.get(override.student_id, ()), override)
     setup = ClassSetup(sheet, secret, same_variant, by_student, issued)
     with collector_paused():  # the class's records are acyclic and live to the end
-        listing = list_files(Path(p) for p in submissions)
+        listing = list_files((Path(p) for p in submissions), class_roster.by_lms_id if class_roster else None)
+        _check_arguments(submissions, listing)
         if not listing.files and not listing.rejections and class_roster is None:
             looked = ", ".join(str(p) for p in submissions)
             ignored = f" ({len(listing.skipped)} ignored: lock, hidden or system files)" if listing.skipped else ""
@@ -100,9 +115,36 @@ def grade(
         gradebook = build_gradebook(sheet, graded.marks, batch, class_roster, corrections)
         _check_overrides(overrides_file, corrections, {row.student_id for row in gradebook.rows})
         flagged = [(row.marks, row.similar_to) for row in gradebook.rows if row.similar_to]
-        feedback = {**graded.feedback, **flag_similar(setup, flagged, graded.feedback)}
+        listed = {str(item): item for item in listing.files if isinstance(item, Member)} if flagged else {}
+        feedback = {**graded.feedback, **flag_similar(setup, flagged, graded.feedback, listed)}
         _write(out, gradebook, feedback)
-    return GradeResult(out, gradebook, class_summary(gradebook))
+        warnings = _roster_matches(class_roster, gradebook)
+        lms_file = None
+        if lms is not None:
+            grades = lms_grades(lms, gradebook, class_roster)
+            lms_file = write_atomic(out / lms.out_name, fill_lms_sheet(lms, grades))
+            warnings += grades.warnings
+    return GradeResult(out, gradebook, class_summary(gradebook), lms_file, tuple(warnings),
+                       class_roster.notes if class_roster else (), lms.upload_hint if lms else "")
+
+
+def _check_arguments(submissions: Sequence[str | Path], listing: Listing) -> None:
+    """An archive named on the command line that cannot be opened fails at once: nothing in it can be graded."""
+    named = {str(Path(p)) for p in submissions}
+    for refused in listing.rejections:
+        if refused.file in named:
+            raise UsageError(refused.reason)
+
+
+def _roster_matches(roster: Roster | None, gradebook: Gradebook) -> list[str]:
+    """A warning when no one who handed something in is on the roster: its id column is likely not
+    the one the files use (e-mail addresses on the roster, student numbers in the files)."""
+    handed_in = sorted(row.student_id for row in gradebook.rows if row.status != "missing")
+    if roster is None or not roster.entries or not handed_in or set(handed_in) & set(roster.student_ids):
+        return []
+    return [f"{roster.file}: no submitted student id matched the roster's id column '{roster.id_column}' "
+            f"(the files give ids like {handed_in[0]!r}, the roster {roster.entries[0].student_id!r}); every "
+            f"submitter is 'not on the roster': give the roster a student_id column with the ids the files use"]
 
 
 def _grade_in_shards(setup: ClassSetup, listing: Listing, workers: int, progress: Progress | None) -> GradedClass:

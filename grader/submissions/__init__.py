@@ -7,7 +7,8 @@
 
 One module per format (``yaml_format``, ``csv_format``, ``xlsx_format``) feeds a
 ``Draft``; ``layouts`` reads rows of cells in the long or wide layout for CSV and
-Excel alike; ``discover`` walks folders and picks the newest file per student.
+Excel alike; ``discover`` walks folders and picks the newest file per student; ``archives``
+reads a Moodle or Canvas download (a zip) entry by entry, in memory.
 """
 
 from grader.submissions.discover import read_file, read_paths

@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Protocol, Sequence, TypeVar
+from typing import Callable, Iterable, Iterator, Mapping, Protocol, Sequence, TypeVar
 
 from grader.collector import collector_paused
+from grader.submissions.archives import ArchiveReader, EntryProblem, Member, is_archive, list_archive
 from grader.submissions.csv_format import read_csv
 from grader.submissions.draft import Origin, rejection
 from grader.submissions.ids import QuestionSet, student_id_from_name
@@ -63,8 +64,44 @@ def skip_reason(name: str) -> str | None:
 
 
 def read_file(path: Path, questions: QuestionSet) -> list[Submission | Rejection]:
-    """The submissions in one file (one per row for a wide file), or its rejection."""
-    return _read(Path(path), str(path), questions)
+    """The submissions in one file (one per row for a wide file), or its rejection; for an
+    archive (a Moodle or Canvas download), those of every entry, and the entries rejected."""
+    path = Path(path)
+    if is_archive(path):
+        found = list_archive(path, {}, MAX_FILE_BYTES, skip_reason)
+        with ArchiveReader() as archives:
+            return [*found.rejections, *(item for member in found.members
+                                         for item in read_item(member, questions, archives))]
+    return _read(path, str(path), questions)
+
+
+Listed = Path | Member  # a file found, or an entry of an archive
+
+
+def read_item(item: Listed, questions: QuestionSet, archives: ArchiveReader | None = None
+              ) -> list[Submission | Rejection]:
+    """The submissions in a file or archive entry ``list_files`` found (``archives`` keeps each archive
+    open from one entry to the next)."""
+    if not isinstance(item, Member):
+        return _read(item, str(item), questions)
+    origin = Origin(str(item), item.name_id, item.modified, item.id_source)
+    reader = READERS.get(item.suffix)
+    if reader is None:
+        return [_not_a_format(origin, item.suffix)]
+    try:
+        if archives is None:
+            with ArchiveReader() as own:
+                data = own.read(item, MAX_FILE_BYTES)
+        else:
+            data = archives.read(item, MAX_FILE_BYTES)
+    except EntryProblem as problem:
+        return [rejection(origin, str(problem))]
+    return _parse(data, origin, reader, questions)
+
+
+def _not_a_format(origin: Origin, suffix: str) -> Rejection:
+    kind = suffix or "a file name without an extension"
+    return rejection(origin, f"not a submission format: {kind} (hand in .yaml, .csv or .xlsx)")
 
 
 def _read(path: Path, file: str, questions: QuestionSet) -> list[Submission | Rejection]:
@@ -73,8 +110,7 @@ def _read(path: Path, file: str, questions: QuestionSet) -> list[Submission | Re
         suffix = path.suffix.lower()
         reader = READERS.get(suffix)
         if reader is None:
-            kind = suffix or "a file name without an extension"
-            return [rejection(origin, f"not a submission format: {kind} (hand in .yaml, .csv or .xlsx)")]
+            return [_not_a_format(origin, suffix)]
         with open(path, "rb") as handle:
             status = os.fstat(handle.fileno())
             origin = Origin(file, origin.name_id, status.st_mtime)
@@ -82,6 +118,14 @@ def _read(path: Path, file: str, questions: QuestionSet) -> list[Submission | Re
                 size = status.st_size / 2**20
                 return [rejection(origin, f"the file is {size:.1f} MB (at most {MAX_FILE_BYTES // 2**20} MB)")]
             data = handle.read()
+    except OSError as exc:
+        return [rejection(origin, f"could not be opened: {exc.strerror or exc}")]
+    return _parse(data, origin, reader, questions)
+
+
+def _parse(data: bytes, origin: Origin, reader: Reader, questions: QuestionSet) -> list[Submission | Rejection]:
+    """The submissions in a file's bytes, by the reader for its name (a workbook whatever its name says)."""
+    try:
         if not data:
             return [rejection(origin, "the file is empty")]
         if len(data) > MAX_FILE_BYTES:
@@ -89,8 +133,6 @@ def _read(path: Path, file: str, questions: QuestionSet) -> list[Submission | Re
         if data[:4] == _ZIP_MAGIC:  # a workbook, whatever its name says
             reader = read_xlsx
         return reader(data, origin, questions)
-    except OSError as exc:
-        return [rejection(origin, f"could not be opened: {exc.strerror or exc}")]
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - pyo3 panics derive from BaseException
@@ -115,41 +157,52 @@ def read_paths(
 
 @dataclass(frozen=True)
 class Listing:
-    """The files found under the paths given (each once, in reading order), and what was left aside."""
+    """The files found under the paths given (each once, in reading order; an archive's entries
+    in its place), and what was left aside."""
 
-    files: tuple[Path, ...]
+    files: tuple[Listed, ...]
     skipped: tuple[Skipped, ...] = ()
     rejections: tuple[Rejection, ...] = ()
 
 
-def list_files(paths: Iterable[Path | str]) -> Listing:
-    """The files under ``paths``: folders walked in sorted order, a file named twice read once."""
+def list_files(paths: Iterable[Path | str], lms_ids: Mapping[str, str] | None = None) -> Listing:
+    """The files under ``paths``: folders walked in sorted order, a file named twice read once; a
+    zip archive (an LMS download) stands for its entries, whose students ``lms_ids`` (Moodle
+    participant number or Canvas user id -> student id, from the roster) names."""
     skipped: list[Skipped] = []
     rejections: list[Rejection] = []
     seen: set[str] = set()
-    files: list[Path] = []
+    files: list[Listed] = []
     for path in paths:
         for found in _walk(Path(path), skipped, rejections):
             key = os.path.normcase(os.path.abspath(found))
-            if key not in seen:
-                seen.add(key)
+            if key in seen:
+                continue
+            seen.add(key)
+            if is_archive(found):
+                entries = list_archive(found, lms_ids or {}, MAX_FILE_BYTES, skip_reason)
+                files.extend(entries.members)
+                skipped.extend(entries.skipped)
+                rejections.extend(entries.rejections)
+            else:
                 files.append(found)
     return Listing(tuple(files), tuple(skipped), tuple(rejections))
 
 
-def read_files(files: Sequence[Path], questions: QuestionSet,
+def read_files(files: Sequence[Listed], questions: QuestionSet,
                progress: Callable[[str, int, int], None] | None = None) -> tuple[list[Submission], list[Rejection]]:
     """The submissions and rejections of ``files``, in their order; ``progress("reading", done, total)``."""
     submissions: list[Submission] = []
     rejections: list[Rejection] = []
-    for done, found in enumerate(files, start=1):
-        for item in _read(found, str(found), questions):
-            if isinstance(item, Submission):
-                submissions.append(item)
-            else:
-                rejections.append(item)
-        if progress:
-            progress("reading", done, len(files))
+    with ArchiveReader() as archives:
+        for done, found in enumerate(files, start=1):
+            for item in read_item(found, questions, archives):
+                if isinstance(item, Submission):
+                    submissions.append(item)
+                else:
+                    rejections.append(item)
+            if progress:
+                progress("reading", done, len(files))
     return submissions, rejections
 
 

@@ -16,11 +16,15 @@ from grader.submissions.records import Answer, Rejection, Source, Submission
 
 @dataclass(frozen=True)
 class Origin:
-    """The file a submission comes from: its name, the id its name gives, its mtime."""
+    """The file a submission comes from: its name, the id its name gives, its mtime.
+
+    ``id_source`` says where ``name_id`` comes from, for the note when the file gives another id
+    (empty: no note, as for an LMS download's ``participant_<n>``)."""
 
     file: str
     name_id: str = ""
     modified: float = 0.0
+    id_source: str = "in the file name"
 
 
 def where(source: Source) -> str:
@@ -103,10 +107,10 @@ class Draft:
         if not self.known:
             expected = ", ".join(self.questions.numeric[:3])
             return rejection(self.origin, f"no known question id (expected ids such as {expected})", place, student_id)
-        if self.student_id and name_id and self.student_id.casefold() != name_id.casefold():
+        if self.student_id and name_id and self.origin.id_source and self.student_id.casefold() != name_id.casefold():
             self.notes.append(
-                f"student id {_quoted(self.student_id)} in the file differs from {_quoted(name_id)} in the file name;"
-                " the file's id is used"
+                f"student id {_quoted(self.student_id)} in the file differs from {_quoted(name_id)}"
+                f" {self.origin.id_source}; the file's id is used"
             )
         return Submission(
             student_id=student_id,
