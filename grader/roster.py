@@ -17,6 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Mapping
 
+from python_calamine import CalamineWorkbook
+
 from grader.errors import ConfigError
 from grader.submissions.csv_format import decode
 from grader.submissions.numbers import cell_text
@@ -118,8 +120,6 @@ def _csv_rows(data: bytes, file: str) -> list[tuple[int, list[str]]]:
 
 def _workbook_rows(data: bytes, file: str) -> list[tuple[int, list[str]]]:
     """The first sheet's rows as text (``12345.0`` -> ``"12345"``), numbered as the spreadsheet shows them."""
-    from python_calamine import CalamineWorkbook
-
     expected = "a spreadsheet (.xlsx, .ods or .xls) that opens, without a password"
     if data[:4] == b"PK\x03\x04":  # .xlsx and .ods are zip archives: bounded before calamine unpacks them
         try:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,27 @@ class LmsSheet:
 
 
 @dataclass(frozen=True)
+class _Csv:
+    """A grade sheet as CSV: its records, how it was written, and its header."""
+
+    file: str
+    records: tuple[tuple[str, tuple[str, ...]], ...]
+    encoding: str
+    bom: bytes
+    delimiter: str
+    header_at: int
+    header: list[str]
+
+    @property
+    def lowered(self) -> list[str]:
+        return [h.casefold() for h in self.header]
+
+    def sheet(self, kind: str, grade_at: int, feedback_at: int | None, rows: list[LmsRow]) -> LmsSheet:
+        return LmsSheet(self.file, kind, self.records, self.encoding, self.bom, self.delimiter, grade_at,
+                        feedback_at, self.header[grade_at], tuple(rows))
+
+
+@dataclass(frozen=True)
 class LmsGrade:
     grade: str                    # "96.55"
     comment: str = ""
@@ -125,49 +147,55 @@ def parse_lms_sheet(data: bytes, file: str, column: str | None = None) -> LmsShe
     if header_at is None:
         raise ConfigError(file, "(header)", "a Moodle grading worksheet (Identifier, Full name, ..., Grade) or "
                                             "a Canvas gradebook export (Student, ID, SIS User ID, ...); the file is empty")
-    header = [c.strip() for c in records[header_at][1]]
-    lowered = [h.casefold() for h in header]
-    parts = (file, records, encoding, bom, delimiter, header_at, header, lowered)
+    read = _Csv(file, records, encoding, bom, delimiter, header_at, [c.strip() for c in records[header_at][1]])
+    lowered = read.lowered
     if "identifier" in lowered:
         if column is not None:
             raise ConfigError(file, "--lms-column", "no --lms-column with a Moodle grading worksheet "
                                                     "(it has one Grade column)")
-        return _moodle(*parts)
+        return _moodle(read)
     if "student" in lowered and "id" in lowered:
-        return _canvas(*parts, column)
+        return _canvas(read, column)
     raise ConfigError(file, "(header)", "a Moodle grading worksheet (Identifier, Full name, ..., Grade) or a Canvas "
-                                        f"gradebook export (Student, ID, SIS User ID, ...); got {', '.join(header)[:200]}")
+                                        f"gradebook export (Student, ID, SIS User ID, ...); got {_shown(read.header)}")
 
 
-def _moodle(file, records, encoding, bom, delimiter, header_at, header, lowered) -> LmsSheet:
+def _shown(header: list[str]) -> str:
+    return ", ".join(header)[:200]
+
+
+def _moodle(read: _Csv) -> LmsSheet:
+    file, header, lowered = read.file, read.header, read.lowered
+
     def column(name: str, required: bool = True) -> int | None:
         if name.casefold() in lowered:
             return lowered.index(name.casefold())
         if required:
             raise ConfigError(file, "(header)", f"a '{name}' column, as Moodle's grading worksheet has "
-                                                f"(Identifier, ..., Grade, Maximum Grade, ...); got {', '.join(header)[:200]}")
+                                                f"(Identifier, ..., Grade, Maximum Grade, ...); got {_shown(header)}")
         return None
 
     identifier, grade, maximum = column("Identifier"), column("Grade"), column("Maximum Grade")
     email, feedback = column("Email address", False), column("Feedback comments", False)
     others = [at for at in (column("ID number", False), column("Username", False)) if at is not None]
     rows = []
-    for index, line, cells in _body(records, header_at):
+    for index, line, cells in _body(read.records, read.header_at):
         found = _PARTICIPANT.search(_cell(cells, identifier))
         if not found:
             continue  # not a participant's row: left as it is
         rows.append(LmsRow(index, line, found.group(1), _folded(cells, [email]), _values(cells, others),
                            _number(_cell(cells, maximum))))
-    return LmsSheet(file, MOODLE, records, encoding, bom, delimiter, grade, feedback, header[grade], tuple(rows))
+    return read.sheet(MOODLE, grade, feedback, rows)
 
 
-def _canvas(file, records, encoding, bom, delimiter, header_at, header, lowered, chosen) -> LmsSheet:
+def _canvas(read: _Csv, chosen: str | None) -> LmsSheet:
+    file, header, lowered = read.file, read.header, read.lowered
     assignments = [at for at, h in enumerate(header) if _ASSIGNMENT_COLUMN.fullmatch(h)]
     if not assignments:
         raise ConfigError(file, "(header)", "an assignment column 'Title (id)' after Student, ID, SIS User ID, "
-                                            f"SIS Login ID, Section; got {', '.join(header)[:200]}")
+                                            f"SIS Login ID, Section; got {_shown(header)}")
     grade = _chosen_column(file, header, assignments, chosen)
-    points_row = next((cells for _, _, cells in _body(records, header_at)
+    points_row = next((cells for _, _, cells in _body(read.records, read.header_at)
                        if _cell(cells, 0) == "Points Possible"), None)
     if points_row is None:
         raise ConfigError(file, "Points Possible row", "a '    Points Possible' row under the header, as Canvas "
@@ -180,12 +208,12 @@ def _canvas(file, records, encoding, bom, delimiter, header_at, header, lowered,
     sis = [lowered.index(n) for n in ("sis user id", "sis login id") if n in lowered]
     login = [lowered.index("sis login id")] if "sis login id" in lowered else []
     rows = []
-    for index, line, cells in _body(records, header_at):
+    for index, line, cells in _body(read.records, read.header_at):
         if _cell(cells, 0) in _CANVAS_ROWS or not _cell(cells, user_id) or any(c.strip() == "Manual Posting"
                                                                                 for c in cells):
             continue
         rows.append(LmsRow(index, line, _cell(cells, user_id), _folded(cells, login), _values(cells, sis), points))
-    return LmsSheet(file, CANVAS, records, encoding, bom, delimiter, grade, None, header[grade], tuple(rows))
+    return read.sheet(CANVAS, grade, None, rows)
 
 
 def _chosen_column(file: str, header: list[str], assignments: list[int], chosen: str | None) -> int:
@@ -386,7 +414,7 @@ def _number(text: str) -> float | None:
         value = float(text.replace(",", "."))
     except ValueError:
         return None
-    return value if value == value and abs(value) != float("inf") else None
+    return value if math.isfinite(value) else None
 
 
 __all__ = ["LmsGrade", "LmsGrades", "LmsRow", "LmsSheet", "fill_lms_sheet", "lms_grades", "load_lms_sheet",
