@@ -12,6 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
+import re
+
 import yaml
 
 from grader.compare import Tolerance, ToleranceMode
@@ -24,7 +26,18 @@ from grader.sheet.read import read_sheet
 if TYPE_CHECKING:
     from grader.handout.blocks import Layout
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader, reading ``1e-3`` and ``5E2`` as numbers (YAML 1.1's float needs a dot and a signed
+    exponent, so PyYAML alone reads them as text, which no one writing a tolerance means)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
 MAX_ASSIGNMENT_BYTES = 1_000_000
 MAX_GRID_VALUES = 100_000
 
@@ -110,6 +123,11 @@ class Assignment:
     def text_questions(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if not q.numeric)
 
+    @cached_property
+    def scored_text_questions(self) -> tuple[Question, ...]:
+        """Free-text questions worth points: keyword-scored, or graded by a person (0 automatic points)."""
+        return tuple(q for q in self.text_questions if q.keywords or q.points)
+
     def parameter(self, name: str) -> ParameterSpec:
         return next(p for p in self.parameters if p.name == name)
 
@@ -119,19 +137,28 @@ def load_assignment(path: str | Path) -> Assignment:
     path = Path(path)
     file = str(path)
     try:
-        if path.stat().st_size > MAX_ASSIGNMENT_BYTES:
-            raise ConfigError(file, "(file)", f"at most {MAX_ASSIGNMENT_BYTES} bytes")
+        size = path.stat().st_size
+        if size > MAX_ASSIGNMENT_BYTES:
+            raise ConfigError(file, "(file)", f"an assignment file of at most {MAX_ASSIGNMENT_BYTES} bytes, "
+                                              f"got {size} bytes")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(file, "(file)", "an existing assignment file (a sheet such as answer_keys/practice09.yaml), got no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(file, "(file)", f"a readable UTF-8 file ({exc})") from None
+        raise ConfigError(file, "(file)", "an existing assignment file (a sheet such as "
+                                          "answer_keys/practice09.yaml), got no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(file, "(file)", "an assignment file (a sheet such as answer_keys/practice09.yaml), "
+                                          "got a folder") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(file, "(file)", f"text in UTF-8, got a byte that is not UTF-8 at offset {exc.start} "
+                                          f"(save the file as UTF-8)") from None
+    except OSError as exc:
+        raise ConfigError(file, "(file)", f"a readable assignment file, got {exc.strerror or exc}") from None
     try:
         document = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}" if mark else "(file)"
-        raise ConfigError(file, line, f"valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise ConfigError(file, line, f"valid YAML, got {getattr(exc, 'problem', None) or exc}") from None
     return parse_assignment(document, file)
 
 
@@ -174,7 +201,7 @@ def _parameter_groups(fields: Fields, parameters: list[str]) -> dict[str, dict[s
     taken: set[str] = set()
     for group in fields.mapping:
         if group in parameters:
-            raise fields.fail(str(group), "a group name that is not also a parameter's")
+            raise fields.fail(str(group), f"a group name that is not also a parameter's, got the parameter {group!r}")
         members = fields.sub(group)
         groups[str(group)] = {}
         for inner in members.mapping:
@@ -231,11 +258,11 @@ def _questions(top: Fields, points: float, tolerance: Tolerance) -> tuple[Questi
     seen: set[str] = set()
     for index, entry in enumerate(entries):
         fields = Fields(top.file, f"questions[{index}]", entry)
-        fields.only({"id", "prompt", "kind", "points", "tolerance", "keywords", "aliases"})
         qid = fields.get("id", str, "a question id")
         fields.where = f"questions[{qid}]"
+        fields.only({"id", "prompt", "kind", "points", "tolerance", "keywords", "aliases"})
         if qid in seen:
-            raise fields.fail("id", f"a question id used once, {qid!r} appears twice")
+            raise fields.fail("id", f"a question id used once, got {qid!r} a second time")
         seen.add(qid)
         kind = fields.get("kind", str, "numeric or text", "numeric")
         if kind not in ("numeric", "text"):
@@ -263,21 +290,22 @@ def _parameters(fields: Fields, sheet: Sheet) -> tuple[ParameterSpec, ...]:
         if "choices" in spec.mapping:
             values = tuple(spec.get("choices", list, "a list of values"))
             if not values:
-                raise spec.fail("choices", "at least one value")
+                raise spec.fail("choices", "at least one value, got an empty list")
         else:
             values = _grid(spec.sub("grid"))
         default = spec.get("default", (int, float, str), "a number or a class name")
         if isinstance(default, int):
             default = float(default)
         if any(isinstance(v, str) != isinstance(default, str) for v in values):
-            raise spec.fail("choices", "values of the same kind as the default")
+            raise spec.fail("choices", f"values of the same kind as the default {default!r} (all numbers or all "
+                                       f"names), got {list(values)!r}")
         names = sheet.categories.get(name)
         if names is not None:
             strange = [v for v in (default, *values) if v not in names]
             if strange:
                 raise spec.fail("choices", f"names among {', '.join(names)}, got {strange[0]!r}")
         elif isinstance(default, str):
-            raise spec.fail("default", "a number")
+            raise spec.fail("default", f"a number (the parameter has no categories), got text {default!r}")
         specs.append(ParameterSpec(name=name, default=default, values=tuple(_tidy(v) for v in values)))
     return tuple(specs)
 
@@ -322,7 +350,7 @@ def _students(fields: Fields, parameters: tuple[ParameterSpec, ...]) -> dict[str
         params: dict[str, float | str] = {}
         for name, value in pinned.mapping.items():
             if name not in known:
-                raise pinned.fail(str(name), f"a parameter ({', '.join(known)})")
+                raise pinned.fail(str(name), f"a parameter ({', '.join(known)}), got {name!r}")
             spec = known[name]
             expected = "a class name" if spec.categorical else "a number"
             value = pinned.get(name, str if spec.categorical else float, expected)

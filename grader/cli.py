@@ -50,7 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     key.add_argument("--format", choices=FORMATS, default="json")
     secret_options(key)
 
-    grade = commands.add_parser("grade", help="grade a folder of submissions into a gradebook")
+    grade = commands.add_parser(
+        "grade", help="grade a folder of submissions into a gradebook",
+        description="Grade every submission (.yaml, .csv, .xlsx, .ods, .xls, .xlsb; folders read recursively) into "
+                    "OUT/gradebook.csv and the rest. A README, notes or lock file among them is listed as ignored in "
+                    "OUT/files.csv. A folder without a single submission is an error (exit 2) unless --roster is "
+                    "given: then everyone on it is 'missing'.")
     grade.add_argument("assignment", help="assignment file, e.g. answer_keys/practice09.yaml")
     grade.add_argument("submissions", nargs="+",
                        help="submission files or folders (read recursively), or a Moodle or Canvas download (.zip)")

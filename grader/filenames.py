@@ -43,7 +43,8 @@ def student_stems(student_ids: Sequence[str]) -> dict[str, str]:
             stems[sid] = f"{safe_stem(sid)[:MAX_STEM]}-{digest}"
     clashes = [stem for stem, count in Counter(s.casefold() for s in stems.values()).items() if count > 1]
     if clashes:
-        raise UsageError(f"two student ids give the same file name {clashes[0]!r}; rename one in the roster")
+        raise UsageError(f"student ids: expected each to give a file name of its own, got two that both give "
+                         f"{clashes[0]!r}: rename one in the roster")
     return stems
 
 

@@ -45,6 +45,11 @@ class GradebookRow:
     similar_to: str = ""  # another student whose variant these answers fit (a flag for a person, no points)
 
     @property
+    def auto_total(self) -> float:
+        """The total grading gave, before any person's points."""
+        return sum(self.automatic.values())
+
+    @property
     def percent(self) -> float:
         return round(100.0 * self.total / self.max_total, 2) if self.max_total else 0.0
 

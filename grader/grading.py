@@ -85,7 +85,8 @@ def grade_class(
     text_ids = [q.id for q in assignment.text_questions]
     for row, (submission, outcomes) in enumerate(zip(submissions, zip(*columns))):
         free_text = {qid: submission.answers[qid] for qid in text_ids if qid in submission.answers}
-        keyworded = tuple(_keywords_outcome(q, free_text.get(q.id)) for q in assignment.text_questions if q.keywords)
+        keyworded = tuple(_keywords_outcome(q, free_text.get(q.id)) if q.keywords else _person_outcome(q, free_text.get(q.id))
+                          for q in assignment.scored_text_questions)
         graded.append(GradedSubmission(submission, outcomes, free_text, notes[row] if notes else (), keyworded))
     return graded
 
@@ -463,6 +464,16 @@ def _keywords_outcome(question: Question, answer: Answer | None) -> Outcome:
     verdict = Verdict.CORRECT if share == 1 else Verdict.WRONG
     message = f"{len(found)} of {len(question.keywords)} key ideas found; a person may still adjust the points"
     return Outcome(question.id, verdict, question.points * share, question.points, answer, float("nan"), 0.0, message)
+
+
+def _person_outcome(question: Question, answer: Answer | None) -> Outcome:
+    """A free-text answer worth points and given no keywords: a person's to grade, 0 points until then.
+    (Its verdict counts nowhere: free text is in no outcome statistics.)"""
+    if answer is None or not answer.raw.strip():
+        return Outcome(question.id, Verdict.MISSING, 0.0, question.points, answer, float("nan"), 0.0,
+                       "no answer given")
+    return Outcome(question.id, Verdict.WRONG, 0.0, question.points, answer, float("nan"), 0.0,
+                   f"read by a person, who gives up to {question.points:g} points")
 
 
 def _hint(given: float, reference: float, allowed: float, label: str) -> str:

@@ -46,26 +46,30 @@ def load_issued(path: str | Path, assignment: Assignment) -> IssuedVariants:
     (the answer columns, and any other, are not read: answers come from the sheet's graph)."""
     file = str(path)
     try:
-        if Path(path).stat().st_size > MAX_KEY_BYTES:
-            raise ConfigError(file, "(file)", f"a key of at most {MAX_KEY_BYTES} bytes")
+        size = Path(path).stat().st_size
+        if size > MAX_KEY_BYTES:
+            raise ConfigError(file, "(file)", f"a key of at most {MAX_KEY_BYTES} bytes, got {size} bytes")
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise ConfigError(file, "(file)", "an existing key file (key.csv from grader variants)") from None
+        raise ConfigError(file, "(file)", "an existing key file (key.csv from grader variants), "
+                                          "got no such file") from None
     except OSError as exc:
-        raise ConfigError(file, "(file)", f"a readable key file ({exc.strerror})") from None
+        raise ConfigError(file, "(file)", f"a readable key file, got {exc.strerror or exc}") from None
     text = decode(data)
     if text is None:
-        raise ConfigError(file, "(file)", "a text CSV file (key.csv from grader variants)")
+        raise ConfigError(file, "(file)", "a text CSV file (key.csv from grader variants), got bytes that "
+                                          "are not text in UTF-8, UTF-16 or cp1252")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
-        raise ConfigError(file, "(file)", "a header row: student_id, then every parameter")
+        raise ConfigError(file, "(file)", "a header row: student_id, then every parameter; got an empty file")
     header = [cell.strip() for cell in rows[0]]
     if "student_id" not in header:
-        raise ConfigError(file, "line 1", "a column 'student_id' (key.csv from grader variants)")
+        raise ConfigError(file, "line 1", f"a column 'student_id' (key.csv from grader variants), "
+                                          f"got {', '.join(header[:6])}")
     missing = [p.name for p in assignment.parameters if p.name not in header]
     if missing:
-        raise ConfigError(file, "line 1",
-                          f"a column for every parameter of {assignment.id}; missing {', '.join(missing)}")
+        raise ConfigError(file, "line 1", f"a column for every parameter of {assignment.id}, "
+                                          f"got none for {', '.join(missing)}")
     id_at = header.index("student_id")
     at = {p.name: header.index(p.name) for p in assignment.parameters}
     ids: list[str] = []
@@ -76,9 +80,10 @@ def load_issued(path: str | Path, assignment: Assignment) -> IssuedVariants:
             continue
         student_id = row[id_at].strip() if id_at < len(row) else ""
         if not student_id:
-            raise ConfigError(file, f"line {line}", "a student id in column 'student_id'")
+            raise ConfigError(file, f"line {line}", "a student id in column 'student_id', got an empty cell")
         if student_id in row_of:
-            raise ConfigError(file, f"line {line}", f"each student once; {student_id!r} appears twice")
+            raise ConfigError(file, f"line {line}", f"each student once, got {student_id!r} a second time "
+                                                    f"(first on line {row_of[student_id] + 2})")
         for spec in assignment.parameters:
             cell = row[at[spec.name]].strip() if at[spec.name] < len(row) else ""
             values[spec.name].append(_value(assignment, spec.name, cell, file, line))
@@ -93,12 +98,12 @@ def _value(assignment: Assignment, name: str, cell: str, file: str, line: int) -
     names = assignment.sheet.categories.get(name)
     if names is not None:
         if cell not in names:
-            raise ConfigError(file, f"line {line}", f"{name}: one of {', '.join(names)}, got {cell!r}")
+            raise ConfigError(file, f"line {line}: {name}", f"one of {', '.join(names)}, got {cell!r}")
         return float(names.index(cell))
     try:
         number = float(cell)
     except ValueError:
-        raise ConfigError(file, f"line {line}", f"{name}: a number, got {cell!r}") from None
+        raise ConfigError(file, f"line {line}: {name}", f"a number, got {cell!r}") from None
     if not np.isfinite(number):
-        raise ConfigError(file, f"line {line}", f"{name}: a finite number, got {cell!r}")
+        raise ConfigError(file, f"line {line}: {name}", f"a finite number, got {cell!r}")
     return number

@@ -49,13 +49,13 @@ def load_overrides(path: str | Path, max_points: dict[str, float]) -> tuple[Over
         raise ConfigError(file, "(file)", f"a readable CSV file, got {exc.strerror or exc}") from None
     text = decode(data)  # as a spreadsheet program saves it: UTF-8 (with or without BOM), UTF-16, cp1252
     if text is None:
-        raise ConfigError(file, "(file)", "text in UTF-8, UTF-16 or cp1252")
+        raise ConfigError(file, "(file)", "text in UTF-8, UTF-16 or cp1252, got bytes that are none of them")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, [])
     if [h.strip().lower() for h in header[:3]] != list(COLUMNS[:3]):
-        raise ConfigError(file, "line 1", f"the header {','.join(COLUMNS)}")
+        raise ConfigError(file, "line 1", f"the header {','.join(COLUMNS)}, got {','.join(header) or 'an empty line'}")
     overrides: list[Override] = []
     seen: dict[tuple[str, str], int] = {}
     line = reader.line_num
@@ -65,11 +65,11 @@ def load_overrides(path: str | Path, max_points: dict[str, float]) -> tuple[Over
             continue
         where = f"line {start}"
         if len(row) > 4 and any(cell.strip() for cell in row[4:]):
-            raise ConfigError(file, where, "4 columns (student_id,question,points,comment); "
+            raise ConfigError(file, where, f"4 columns (student_id,question,points,comment), got {len(row)}: "
                                            "quote a decimal comma (\"0,5\") or write 0.5")
         student_id, question, points, comment = ([c.strip() for c in row] + [""] * 4)[:4]
         if not student_id:
-            raise ConfigError(file, where, "a student_id")
+            raise ConfigError(file, where, "a student_id, got an empty cell")
         canonical = canonical_question(question, questions)
         if canonical is None:
             raise ConfigError(file, where, f"a question id of the assignment, got {question!r}")
@@ -79,12 +79,15 @@ def load_overrides(path: str | Path, max_points: dict[str, float]) -> tuple[Over
             value = math.nan
         if not math.isfinite(value):
             raise ConfigError(file, where, f"points as a number, got {points!r}")
+        if not max_points[canonical] and value:
+            raise ConfigError(file, where, f"no points for {canonical}, which is worth 0 in the assignment file "
+                                           f"(give the question points: N there to grade it by hand), got {points!r}")
         if not 0.0 <= value <= max_points[canonical]:
             raise ConfigError(file, where, f"points between 0 and {max_points[canonical]:g} for {canonical} "
                                            f"(its points in the assignment file), got {points!r}")
         if (student_id, canonical) in seen:
-            raise ConfigError(file, where, f"one override per student and question; "
-                                           f"{student_id}/{canonical} is already on line {seen[student_id, canonical]}")
+            raise ConfigError(file, where, f"one override per student and question, got {student_id}/{canonical} "
+                                           f"again (already on line {seen[student_id, canonical]})")
         seen[student_id, canonical] = start
         overrides.append(Override(student_id, canonical, value, comment, start))
     return tuple(overrides)

@@ -32,7 +32,7 @@ def _read(file: Path) -> str:
     try:
         secret = file.read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise ConfigError(str(file), "(secret file)", f"a readable file holding the secret ({exc.strerror})") from None
+        raise ConfigError(str(file), "(secret file)", f"a readable file holding the secret, got {exc.strerror or exc}") from None
     if not secret:
-        raise ConfigError(str(file), "(secret file)", "a non-empty secret")
+        raise ConfigError(str(file), "(secret file)", "a non-empty secret, got an empty file")
     return secret

@@ -43,5 +43,5 @@ def test_very_long_ids_are_cut():
 
 def test_a_clash_that_remains_is_refused():
     stem = student_stems(["a b"])["a b"]
-    with pytest.raises(UsageError, match="same file name"):
+    with pytest.raises(UsageError, match="expected each to give a file name of its own, got two"):
         student_stems(["a b", stem])

@@ -52,7 +52,8 @@ def check(
     issued = load_issued(key, sheet) if key is not None else None
     path = Path(submission)
     if not path.is_file():
-        raise UsageError(f"{path}: no such file")
+        raise UsageError(f"{path}: expected a submission file (.yaml, .csv, .xlsx, .ods, .xls or .xlsb), "
+                         f"got {'a folder' if path.is_dir() else 'no such file'}")
     items = read_file(path, question_set(sheet))
     submissions = [i for i in items if isinstance(i, Submission)]
     rejected = [i for i in items if isinstance(i, Rejection)]

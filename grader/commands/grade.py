@@ -89,14 +89,15 @@ def grade(
         raise UsageError("--lms-column: expected together with --lms-sheet (a Canvas gradebook export)")
     overrides_file = Path(overrides) if overrides else out / "overrides.csv"
     if overrides and not overrides_file.exists():
-        raise UsageError(f"{overrides_file}: no such overrides file")
+        raise UsageError(f"--overrides: expected an existing CSV (student_id,question,points,comment), "
+                         f"got no such file {overrides_file}")
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs: expected a whole number of at least 1, got {jobs}")
     max_points = {q.id: q.points for q in sheet.questions}
     corrections = load_overrides(overrides_file, max_points) if overrides_file.exists() else ()
     missing = [str(p) for p in submissions if not Path(p).exists()]
     if missing:
-        raise UsageError(f"{missing[0]}: no such file or folder")
+        raise UsageError(f"{missing[0]}: expected a submission file or folder, got no such file or folder")
 
     by_student: dict[str, tuple[Override, ...]] = {}
     for override in corrections:
@@ -107,9 +108,11 @@ def grade(
         _check_arguments(submissions, listing)
         if not listing.files and not listing.rejections and class_roster is None:
             looked = ", ".join(str(p) for p in submissions)
-            ignored = f" ({len(listing.skipped)} ignored: lock, hidden or system files)" if listing.skipped else ""
-            raise UsageError(f"{looked}: no submission files found{ignored}; expected .yaml, .csv or .xlsx "
-                             f"files (give --roster to write a gradebook of students with nothing handed in)")
+            ignored = (f" ({len(listing.skipped)} ignored: not submissions, such as READMEs, notes, lock or "
+                       f"hidden files)" if listing.skipped else "")
+            raise UsageError(f"{looked}: no submission files found{ignored}; expected .yaml, .csv, .xlsx, .ods, "
+                             f".xls or .xlsb files, or a Moodle or Canvas .zip (give --roster to write a gradebook "
+                             f"of students with nothing handed in)")
         graded = _grade_in_shards(setup, listing, _workers(len(listing.files), jobs), progress)
         batch = Batch(rejections=graded.rejections, skipped=graded.skipped, superseded=graded.superseded)
         gradebook = build_gradebook(sheet, graded.marks, batch, class_roster, corrections)

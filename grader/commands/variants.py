@@ -65,7 +65,7 @@ def variants(
     sheet = load_assignment(assignment)
     class_roster = load_roster(roster)
     if not class_roster.entries:
-        raise UsageError(f"{class_roster.file}: the roster names no student")
+        raise UsageError(f"{class_roster.file}: expected a roster naming at least one student, got none")
     ids = class_roster.student_ids
     key = compute_key(sheet, draw_variants(sheet, ids, secret))
     stems = student_stems(ids)

@@ -64,7 +64,7 @@ def variant_from_params(assignment: "Assignment", student_id: str | None, params
     values: dict[str, Any] = {}
     for spec in assignment.parameters:
         if spec.name not in params:
-            raise UsageError(f"parameters: {spec.name} is missing")
+            raise UsageError(f"parameters: {spec.name}: expected a value for every parameter, got none for it")
         value = params[spec.name]
         if spec.categorical:
             value = str(value).strip()
@@ -72,7 +72,7 @@ def variant_from_params(assignment: "Assignment", student_id: str | None, params
             try:
                 value = float(value)
             except (TypeError, ValueError):
-                raise UsageError(f"parameters: {spec.name} should be a number, got {value!r}") from None
+                raise UsageError(f"parameters: {spec.name}: expected a number, got {value!r}") from None
         values[spec.name] = value
     return _table_from_values(assignment, [student_id], [values])
 
@@ -85,7 +85,7 @@ def _table_from_values(assignment: "Assignment", student_ids: list, rows: list[M
         if names is not None:
             unknown = [v for v in raw if v not in names]
             if unknown:
-                raise UsageError(f"parameters: {spec.name} should be one of {', '.join(names)}, got {unknown[0]!r}")
+                raise UsageError(f"parameters: {spec.name}: expected one of {', '.join(names)}, got {unknown[0]!r}")
             columns[spec.name] = np.array([names.index(v) for v in raw], dtype=float)
         else:
             columns[spec.name] = np.array(raw, dtype=float)

@@ -20,10 +20,13 @@ def points_text(value: float | None) -> str:
 
 def gradebook_csv(gradebook: Gradebook) -> str:
     """student_id, one column per numeric question, total, max_total, percent, status; then
-    reason, similar_to (another student whose variant the answers fit), name (when the roster has
+    reason, similar_to (another student whose variant the answers fit), auto_total (the total before
+    any person's points), one column per free-text question worth points, name (when the roster has
     names) and the files that fed the row."""
     questions = [q.id for q in gradebook.assignment.numeric_questions]
-    header = ["student_id", *questions, "total", "max_total", "percent", "status", "reason", "similar_to"]
+    texts = [q.id for q in gradebook.assignment.scored_text_questions]
+    header = ["student_id", *questions, "total", "max_total", "percent", "status", "reason", "similar_to",
+              "auto_total", *texts]
     if gradebook.has_names:
         header.append("name")
     header.append("files")
@@ -34,7 +37,8 @@ def gradebook_csv(gradebook: Gradebook) -> str:
         cells = [safe_cell(row.student_id)]
         cells += [points_text(row.points.get(q)) for q in questions]
         cells += [points_text(row.total), points_text(row.max_total), f"{row.percent:.2f}", row.status,
-                  safe_cell(row.reason), safe_cell(row.similar_to)]
+                  safe_cell(row.reason), safe_cell(row.similar_to), points_text(row.auto_total)]
+        cells += [points_text(row.points.get(q)) for q in texts]
         if gradebook.has_names:
             cells.append(safe_cell(row.name))
         cells.append(safe_cell("; ".join(row.files)))

@@ -41,16 +41,19 @@ def write_gradebook_xlsx(gradebook: Gradebook, path: Path, stats: list[QuestionS
 def _gradebook_sheet(book: Workbook, gradebook: Gradebook, styles: dict) -> None:
     sheet = book.add_sheet("gradebook")
     questions = [q.id for q in gradebook.assignment.numeric_questions]
-    header = ["student_id", "name", *questions, "total", "max_total", "percent", "status", "reason", "similar_to"]
+    texts = [q.id for q in gradebook.assignment.scored_text_questions]  # free text worth points
+    header = ["student_id", "name", *questions, "total", "max_total", "percent", "status", "reason", "similar_to",
+              "auto_total", *texts]
     sheet.write_row(0, 0, header, styles["header"])
     sheet.freeze(rows=1, cols=2)
-    tail_styles = [0, 0, styles["percent"], 0, 0, 0]
+    tail_styles = [0, 0, styles["percent"], 0, 0, 0, 0, *(0 for _ in texts)]
     for r, row in enumerate(gradebook.rows, start=1):
         points = row.points
         marks = row.marks
         verdicts = marks.verdicts if marks else (Verdict.MISSING,) * len(questions)
         values = [safe_cell(row.student_id), safe_cell(row.name), *(points.get(q) for q in questions),
-                  row.total, row.max_total, row.percent, row.status, safe_cell(row.reason), safe_cell(row.similar_to)]
+                  row.total, row.max_total, row.percent, row.status, safe_cell(row.reason), safe_cell(row.similar_to),
+                  row.auto_total, *(points.get(q) for q in texts)]
         cell_styles = [0, 0, *map(styles.__getitem__, verdicts), *tail_styles]
         sheet.write_row(r, 0, values, cell_styles)
         for override in row.overrides:

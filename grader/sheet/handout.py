@@ -69,7 +69,8 @@ class _Reader:
         spec = Fields(self.file, where, entry)
         kinds = [k for k in _KINDS if k in spec.mapping]
         if len(kinds) != 1:
-            raise spec.fail(kinds[1] if kinds else "(kind)", f"exactly one of {', '.join(_KINDS)}")
+            found = f"both {kinds[0]} and {kinds[1]}" if kinds else f"none ({', '.join(map(str, spec.mapping)) or 'nothing'})"
+            raise spec.fail(kinds[1] if kinds else "(kind)", f"exactly one of {', '.join(_KINDS)}, got {found}")
         return getattr(self, kinds[0])(spec, depth)
 
     def heading(self, spec: Fields, depth: int) -> Heading:
@@ -97,7 +98,7 @@ class _Reader:
     def item(self, spec: Fields, depth: int) -> Item:
         spec.only({"item", "text", "answers", "body"})
         if depth >= _MAX_DEPTH:
-            raise spec.fail("body", f"items nested at most {_MAX_DEPTH} deep")
+            raise spec.fail("body", f"items nested at most {_MAX_DEPTH} deep, got deeper ones")
         answers = self.answer_ids(spec, "answers", spec.get("answers", list, "a list of question ids", []))
         body = spec.get("body", list, "a list of blocks", [])
         return Item(spec.get("item", str, "a label such as i."), self.text(spec, "text"), answers,
@@ -111,10 +112,11 @@ class _Reader:
         rows = table.get("rows", list, "a list of rows, each a list of cells")
         for i, row in enumerate(rows):
             if not isinstance(row, list) or len(row) != len(header):
-                raise table.fail(f"rows[{i}]", f"a list of {len(header)} cells, one per heading")
+                found = f"{len(row)} cells" if isinstance(row, list) else repr(row)
+                raise table.fail(f"rows[{i}]", f"a list of {len(header)} cells, one per heading, got {found}")
         numeric = table.get("numeric", list, "true or false per column", [False] * len(header))
         if len(numeric) != len(header) or not all(isinstance(n, bool) for n in numeric):
-            raise table.fail("numeric", f"{len(header)} values true or false, one per column")
+            raise table.fail("numeric", f"{len(header)} values true or false, one per column, got {numeric!r}")
         for i, row in enumerate(rows):
             for cell in row:
                 self.placeholders(table, f"rows[{i}]", str(cell))
@@ -124,7 +126,7 @@ class _Reader:
     def hint_table(self, spec: Fields, depth: int) -> HintTable:
         spec.only({"hint_table"})
         if not self.has_hint_table:
-            raise spec.fail("hint_table", "a sheet with a hint_table section")
+            raise spec.fail("hint_table", "a sheet with a hint_table section, got a sheet without one")
         table = spec.sub("hint_table", {})
         table.only({"label", "row_label", "caption"})
         return HintTable(table.get("label", str, "text", "Value"), table.get("row_label", str, "text", "Value"),

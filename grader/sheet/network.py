@@ -55,7 +55,7 @@ def generate(fields: Fields, parameters: set[str]) -> dict[str, dict[str, Any]]:
             raise fields.fail("inputs" if name in inputs else "target", f"parameters of the sheet, got {name!r}")
     layers = fields.get("layers", list, "a list of layers: {size, activation}")
     if not layers:
-        raise fields.fail("layers", "at least the output layer")
+        raise fields.fail("layers", "at least the output layer, got no layer")
     specs = []
     for index, layer in enumerate(layers):
         spec = Fields(fields.file, f"{fields.name('layers')}[{index}]", layer)
@@ -67,7 +67,7 @@ def generate(fields: Fields, parameters: set[str]) -> dict[str, dict[str, Any]]:
                             f"at least 1 unit and one of {', '.join(ACTIVATIONS)}, got {size} {kind!r}")
         specs.append((size, kind))
     if specs[-1][0] != 1:
-        raise fields.fail("layers", "an output layer of one unit (the last layer)")
+        raise fields.fail("layers", f"an output layer of one unit (the last layer), got {specs[-1][0]} units")
     loss = fields.get("loss", str, f"one of {', '.join(LOSSES)}")
     if loss not in LOSSES:
         raise fields.fail("loss", f"one of {', '.join(LOSSES)}, got {loss!r}")

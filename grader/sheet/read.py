@@ -44,17 +44,19 @@ def read_sheet(top: Fields, parameters: Sequence[str], questions: Collection[str
     for qid in questions:
         if qid not in names:
             raise ConfigError(top.file, f"questions[{qid}].id",
-                              f"a numeric question named for a quantity of the sheet ({', '.join(names)})")
+                              f"a numeric question named for a quantity of the sheet ({', '.join(names)}), "
+                              f"got {qid!r}, which none is called")
     slips = _slips(top.sub("slips", {}), nodes, parameters, categories)
     try:
         graph = Graph(parameters=tuple(parameters), nodes=nodes, slips=slips)
     except ValueError as exc:  # a slip reading a quantity computed after the one it replaces
-        raise top.fail("slips", f"slips that read only what comes before the quantity they replace ({exc})") from None
+        raise top.fail("slips", f"slips that read only what comes before the quantity they replace, got {exc}") from None
     hint_fields = top.sub("hint_table", {})
     hint_table: dict[str, str] = {}
     for name in hint_fields.mapping:
         if name not in graph.by_name:
-            raise hint_fields.fail(str(name), f"a quantity of the sheet ({', '.join(sorted(graph.by_name))})")
+            raise hint_fields.fail(str(name), f"a quantity of the sheet ({', '.join(sorted(graph.by_name))}), "
+                                              f"got {name!r}")
         hint_table[str(name)] = hint_fields.get(name, str, "the column's heading")
     bounds = _bounds(top.sub("constraints", {}).sub("bounds", {}), graph)
     return Sheet(name=str(top.mapping.get("id", "")), graph=graph, categories=categories,
@@ -65,7 +67,7 @@ def _categories(fields: Fields, parameters: Sequence[str]) -> dict[str, tuple[st
     categories = {}
     for name in fields.mapping:
         if name not in parameters:
-            raise fields.fail(str(name), f"a parameter ({', '.join(parameters)})")
+            raise fields.fail(str(name), f"a parameter ({', '.join(parameters)}), got {name!r}")
         values = fields.get(name, list, "a list of names")
         if not values or not all(isinstance(v, str) for v in values) or len(set(values)) != len(values):
             raise fields.fail(str(name), f"a list of distinct names, got {values!r}")
@@ -80,7 +82,7 @@ def _expression(fields: Fields, key: str, text: Any, known: Collection[str],
     try:
         return compile_expression(text, known, categories)
     except ExpressionError as exc:
-        raise fields.fail(key, str(exc)) from None
+        raise fields.fail(key, f"an expression over the parameters and quantities, got {exc}") from None
 
 
 def _quantities(top: Fields, parameters: Sequence[str], questions: Collection[str],
@@ -96,7 +98,7 @@ def _quantities(top: Fields, parameters: Sequence[str], questions: Collection[st
             key = str(name)
             if key in parameters or key in declared:
                 what = "a parameter" if key in parameters else "another quantity (the network's, perhaps)"
-                raise fields.fail(key, f"a name of its own: {what} is called that")
+                raise fields.fail(key, f"a name of its own, got {key!r}, which {what} is called")
             entry = fields.mapping[name]
             if isinstance(entry, dict):
                 spec = fields.sub(name)
@@ -128,7 +130,7 @@ def _computation_order(fields: Fields, compiled: Mapping[str, Expression], param
     while pending:
         ready = next((n for n in pending if all(i in done for i in compiled[n].inputs)), None)
         if ready is None:
-            raise fields.fail(pending[0], f"quantities that do not depend on themselves; {_cycle(compiled, pending)}")
+            raise fields.fail(pending[0], f"quantities that do not depend on themselves, got {_cycle(compiled, pending)}")
         pending.remove(ready)
         done.add(ready)
         order.append(ready)
@@ -168,11 +170,11 @@ def _slips(fields: Fields, nodes: Sequence[Node], parameters: Sequence[str],
         spec.only(_SLIP_FIELDS)
         replace = spec.sub("replace")
         if not replace.mapping:
-            raise spec.fail("replace", "at least one quantity and its mistaken expression")
+            raise spec.fail("replace", "at least one quantity and its mistaken expression, got none")
         formulas = {}
         for target in replace.mapping:
             if target not in by_name:
-                raise replace.fail(str(target), f"a quantity of the sheet ({', '.join(by_name)})")
+                raise replace.fail(str(target), f"a quantity of the sheet ({', '.join(by_name)}), got {target!r}")
             expression = _expression(replace, str(target), replace.mapping[target], known, categories)
             formulas[str(target)] = Formula(expression.inputs, expression.fn)
         slips.append(Slip(str(name), spec.get("description", str, "what the student did, in a sentence"),
@@ -185,11 +187,11 @@ def _bounds(fields: Fields, graph: Graph) -> tuple[Bound, ...]:
     bounds = []
     for name in fields.mapping:
         if name not in graph.by_name:
-            raise fields.fail(str(name), f"a quantity of the sheet ({', '.join(graph.by_name)})")
+            raise fields.fail(str(name), f"a quantity of the sheet ({', '.join(graph.by_name)}), got {name!r}")
         spec = fields.sub(name)
         spec.only(_BOUND_FIELDS)
         if not spec.mapping:
-            raise spec.fail("abs_max", f"at least one of {', '.join(sorted(_BOUND_FIELDS))}")
+            raise spec.fail("abs_max", f"at least one of {', '.join(sorted(_BOUND_FIELDS))}, got none")
         limits = {key: spec.get(key, float, "a number", None) for key in sorted(_BOUND_FIELDS)}
         bounds.append(Bound(str(name), limits["abs_max"], limits["min"], limits["max"]))
     return tuple(bounds)

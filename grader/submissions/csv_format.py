@@ -10,8 +10,9 @@ import csv
 import io
 
 from grader.submissions.draft import Origin, rejection
-from grader.submissions.ids import QuestionSet
-from grader.submissions.layouts import Grid, read_grid
+from grader.submissions.ids import QuestionSet, is_student_id_label
+from grader.submissions.layouts import HEADER_SEARCH_ROWS, Grid, read_grid
+from grader.submissions.numbers import parse_number
 from grader.submissions.records import Rejection, Source, Submission
 
 # Tab and ";" win a tie with ",": decimal commas are normal in tab and ";" files.
@@ -96,4 +97,25 @@ def sniff_delimiter(text: str) -> str:
     return _DELIMITERS[best] if counts[best] else ","
 
 
-__all__ = ["decode", "read_csv", "sniff_delimiter"]
+def holds_a_table(data: bytes) -> bool:
+    """Whether a text file's first lines look like a submission table: a ``question``/``answer`` or
+    ``student_id`` header, or rows of a short label and a number (``s1,0.7``), whichever the questions.
+    Notes and prose do not (``B10001 asked for more time``)."""
+    text = decode(data)
+    if not text:
+        return False
+    delimiter = sniff_delimiter(text)
+    lines = [line for line in text.splitlines()[: 4 * HEADER_SEARCH_ROWS] if line.strip()][:HEADER_SEARCH_ROWS]
+    for line in lines:
+        cells = [cell.strip().strip('"') for cell in line.split(delimiter)]
+        labels = [cell.casefold() for cell in cells]
+        if ("question" in labels and "answer" in labels) or is_student_id_label(cells[0]):
+            return True
+        label_then_number = (len(cells) >= 2 and 0 < len(cells[0]) <= 40 and not any(c.isspace() for c in cells[0])
+                             and parse_number(cells[1])[0] is not None)
+        if label_then_number:
+            return True
+    return False
+
+
+__all__ = ["decode", "holds_a_table", "read_csv", "sniff_delimiter"]

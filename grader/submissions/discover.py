@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Protocol, Sequence, Ty
 
 from grader.collector import collector_paused
 from grader.submissions.archives import ArchiveReader, EntryProblem, Member, is_archive, list_archive
-from grader.submissions.csv_format import read_csv
+from grader.submissions.csv_format import holds_a_table, read_csv
 from grader.submissions.draft import Origin, rejection
 from grader.submissions.ids import QuestionSet, student_id_from_name
 from grader.submissions.records import Batch, Rejection, Skipped, Submission, Superseded
@@ -32,11 +32,16 @@ READERS: dict[str, Reader] = {
     ".txt": read_csv,
     ".xlsx": read_xlsx,
     ".xlsm": read_xlsx,
+    ".xlsb": read_xlsx,
+    ".ods": read_xlsx,
+    ".xls": read_xlsx,
 }
 
 _ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an Office file with a password
 _SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
 _SKIPPED_FOLDERS = frozenset({"__macosx"})
+_TEXT_HEAD_BYTES = 64 * 1024  # of a .txt, looked at for a table before it is taken for notes
 # Files an instructor keeps beside the submissions. A document named with a student id (B10003_work.pdf)
 # is rather a student's, handed in in the wrong format: it is rejected, so the student hears of it.
 _NOTES = frozenset({"readme", "notes", "note", "license", "licence", "changelog", "instructions", "todo"})
@@ -60,6 +65,24 @@ def skip_reason(name: str) -> str | None:
         return "a README or notes, not a submission"
     if f".{suffix}" in _DOCUMENTS and not any(c.isdigit() for c in name):
         return f"a .{suffix} document without a student id in its name, not a submission"
+    return None
+
+
+def _not_a_submission(path: Path) -> str | None:
+    """``skip_reason`` of the name; for a ``.txt`` whose name carries no student id, also its first lines:
+    notes kept beside the submissions hold no table (a student's ``B10011_practice09.txt`` is always read)."""
+    reason = skip_reason(path.name)
+    if reason or path.suffix.lower() != ".txt" or any(c.isdigit() for c in path.name):
+        return reason
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_TEXT_HEAD_BYTES)
+    except OSError:
+        return None  # reading it says why, as for any file
+    if not head:
+        return "an empty text file without a student id in its name"
+    if not holds_a_table(head):
+        return "a text file without a student id in its name and no submission table in it (notes?)"
     return None
 
 
@@ -101,7 +124,7 @@ def read_item(item: Listed, questions: QuestionSet, archives: ArchiveReader | No
 
 def _not_a_format(origin: Origin, suffix: str) -> Rejection:
     kind = suffix or "a file name without an extension"
-    return rejection(origin, f"not a submission format: {kind} (hand in .yaml, .csv or .xlsx)")
+    return rejection(origin, f"not a submission format: {kind} (hand in .yaml, .csv, .xlsx, .ods, .xls or .xlsb)")
 
 
 def _read(path: Path, file: str, questions: QuestionSet) -> list[Submission | Rejection]:
@@ -130,7 +153,7 @@ def _parse(data: bytes, origin: Origin, reader: Reader, questions: QuestionSet) 
             return [rejection(origin, "the file is empty")]
         if len(data) > MAX_FILE_BYTES:
             return [rejection(origin, f"the file is over {MAX_FILE_BYTES // 2**20} MB")]
-        if data[:4] == _ZIP_MAGIC:  # a workbook, whatever its name says
+        if data[:4] == _ZIP_MAGIC or data[:8] == _OLE_MAGIC:  # a workbook, whatever its name says
             reader = read_xlsx
         return reader(data, origin, questions)
     except (KeyboardInterrupt, SystemExit):
@@ -209,7 +232,7 @@ def read_files(files: Sequence[Listed], questions: QuestionSet,
 def _walk(path: Path, skipped: list[Skipped], rejections: list[Rejection]) -> Iterator[Path]:
     """The files under ``path`` in sorted order, noting what is skipped on the way."""
     if path.is_file():
-        reason = skip_reason(path.name)
+        reason = _not_a_submission(path)
         if reason:
             skipped.append(Skipped(str(path), reason))
         else:
@@ -237,7 +260,7 @@ def _walk(path: Path, skipped: list[Skipped], rejections: list[Rejection]) -> It
                 else:
                     subfolders.append(child)
                 continue
-            reason = skip_reason(entry.name)
+            reason = _not_a_submission(child)
             if reason:
                 skipped.append(Skipped(str(child), reason))
             else:

@@ -1,10 +1,14 @@
-"""Excel (.xlsx) submissions through python-calamine, template or wide layout.
+"""Spreadsheet submissions (.xlsx .xlsm .xlsb .ods .xls) through python-calamine, template or wide layout.
 
-Before calamine sees a file, its zip directory is checked (total unpacked size) and
-the first sheet's XML is scanned once: for its extent (calamine allocates the whole
-rectangle, so one far-away cell could cost gigabytes) and, only when it holds
-formulas, for formula cells without a usable saved value. No formula or macro is
-ever evaluated: a cell's value is what the last spreadsheet program saved.
+Before calamine sees a file, the format's own check bounds what calamine will
+allocate (it holds a sheet's whole rectangle, so one far-away cell could cost
+gigabytes) and finds formula cells without a usable saved value: for the zip-based
+formats (.xlsx .xlsm .xlsb .ods) after the zip directory's total unpacked size is
+checked; for .xls (an OLE2 compound file) by walking its record stream
+(``xls_format``), which also tells a password-protected file. The .xlsx check is
+here: the first sheet's XML is scanned once for its extent and, only when it holds
+formulas, for formula cells without a saved value. No formula or macro is ever
+evaluated: a cell's value is what the last spreadsheet program saved.
 """
 
 from __future__ import annotations
@@ -16,19 +20,20 @@ import zipfile
 import zlib
 from typing import Mapping
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from grader.submissions.draft import Origin, rejection
 from grader.submissions.ids import QuestionSet
 from grader.submissions.layouts import Grid, read_grid
+from grader.submissions.ods_format import MIMETYPE, check_ods
+from grader.submissions.ole import MAGIC as _OLE_MAGIC
 from grader.submissions.records import Rejection, Source, Submission
+from grader.submissions.sheet_limits import MAX_CELLS, MAX_UNPACKED_BYTES, RESAVE, column_letters
+from grader.submissions.xls_format import check_ole
+from grader.submissions.xlsb_format import check_xlsb
 
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-MAX_CELLS = 1_000_000
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_RESAVE = "open it in Excel or LibreOffice and save it again"
-_SAVE_AS_XLSX = "save it as .xlsx without a password"
+_RESAVE = RESAVE
+_FORMATS = ".xlsx, .ods, .xls or .xlsb"
 
 # Scanning the sheet XML (tags may carry a namespace prefix, ``<x:c ...>``).
 _REF_COLUMN = re.compile(rb'r="([A-Za-z]+)[0-9]')
@@ -42,44 +47,60 @@ _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*)>")
 _ATTRIBUTE = re.compile(rb'(\w+)="([^"]*)"')
 
 
-def read_xlsx(data: bytes, origin: Origin, questions: QuestionSet) -> list[Submission | Rejection]:
-    """The submissions in a workbook's bytes: its first sheet, template or wide layout."""
-    if data[:8] == _OLE_MAGIC:
-        return [rejection(origin, f"an old-style .xls or a password-protected workbook: {_SAVE_AS_XLSX}")]
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        return [rejection(origin, "not an Excel workbook (.xlsx): the file is not a zip archive")]
-    try:
-        with archive:
-            checked = _check_archive(archive, origin)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, KeyError) as exc:
-        return [rejection(origin, f"a damaged Excel workbook: {exc}")]
+def read_workbook(data: bytes, origin: Origin, questions: QuestionSet) -> list[Submission | Rejection]:
+    """The submissions in a spreadsheet's bytes (.xlsx .xlsm .xlsb .ods .xls, told by their content,
+    whatever the file's name says): its first sheet, template or wide layout."""
+    checked = check_ole(data, origin) if data[:8] == _OLE_MAGIC else _check_zip(data, origin)
     if isinstance(checked, Rejection):
         return [checked]
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except PasswordError:
+        return [rejection(origin, "a password-protected workbook: save it again without a password")]
     except CalamineError as exc:
-        return [rejection(origin, f"not a readable Excel workbook: {exc}")]
+        return [rejection(origin, f"not a readable spreadsheet ({_FORMATS}): {exc}")]
     if not rows:
         return [rejection(origin, "the first sheet is empty")]
     file = origin.file
-    letters = _column_letters(max(len(row) for row in rows) + 1)
+    letters = [column_letters(c) for c in range(max(len(row) for row in rows) + 1)]
     grid = Grid(rows, lambda r, c: Source(file, cell=f"{letters[c]}{r + 1}"), checked)
     return read_grid(grid, origin, questions)
 
 
+read_xlsx = read_workbook  # the name discover and older callers know
+
+
+def _check_zip(data: bytes, origin: Origin) -> Mapping[tuple[int, int], str] | Rejection:
+    """A zip-based workbook's unreadable formula cells, or why it is refused (by the check of its format)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        return rejection(origin, "not a spreadsheet: the file is neither a zip archive (.xlsx, .ods, .xlsb) "
+                                 "nor an OLE2 file (.xls)")
+    try:
+        with archive:
+            infos = archive.infolist()
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > MAX_UNPACKED_BYTES:
+                limit = MAX_UNPACKED_BYTES // 2**20
+                return rejection(origin, f"the workbook unpacks to {unpacked / 2**20:.0f} MB (at most {limit} MB)")
+            names = {info.filename for info in infos}
+            if "xl/workbook.xml" in names:
+                return _check_archive(archive, origin)
+            if "xl/workbook.bin" in names:
+                return check_xlsb(archive, origin)
+            if "mimetype" in names and archive.read("mimetype").strip() == MIMETYPE:
+                return check_ods(archive, origin)
+            return rejection(origin, f"a zip archive, but not a spreadsheet ({_FORMATS}): no xl/workbook.xml, "
+                                     "xl/workbook.bin or OpenDocument mimetype")
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, KeyError) as exc:
+        return rejection(origin, f"a damaged spreadsheet: {exc}")
+
+
 def _check_archive(archive: zipfile.ZipFile, origin: Origin) -> Mapping[tuple[int, int], str] | Rejection:
-    """The first sheet's unreadable formula cells, or why the workbook is refused."""
-    infos = archive.infolist()
-    unpacked = sum(info.file_size for info in infos)
-    if unpacked > MAX_UNPACKED_BYTES:
-        limit = MAX_UNPACKED_BYTES // 2**20
-        return rejection(origin, f"the workbook unpacks to {unpacked / 2**20:.0f} MB (at most {limit} MB)")
-    names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names:
-        return rejection(origin, "a zip archive, but not an Excel workbook (.xlsx): no xl/workbook.xml")
+    """An .xlsx or .xlsm: the first sheet's unreadable formula cells, or why the workbook is refused."""
+    names = set(archive.namelist())
     first = _first_sheet_member(archive, names)
     # When the first sheet cannot be told, every XML part is checked: whichever one
     # calamine takes for the first sheet, it has been bounded.
@@ -181,15 +202,4 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def _column_letters(count: int) -> list[str]:
-    names = []
-    for index in range(count):
-        name, number = "", index + 1
-        while number:
-            number, rest = divmod(number - 1, 26)
-            name = chr(65 + rest) + name
-        names.append(name)
-    return names
-
-
-__all__ = ["MAX_CELLS", "MAX_UNPACKED_BYTES", "read_xlsx"]
+__all__ = ["MAX_CELLS", "MAX_UNPACKED_BYTES", "read_workbook", "read_xlsx"]

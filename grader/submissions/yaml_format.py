@@ -77,10 +77,12 @@ def read_yaml(data: bytes, origin: Origin, questions: QuestionSet) -> list[Submi
         return [rejection(origin, "more than one YAML document (a second '---')", Source(origin.file, row=exc.line))]
     except _TooDeep as exc:
         return [rejection(origin, f"nested more than {_MAX_DEPTH} levels deep", Source(origin.file, row=exc.line))]
-    except yaml.MarkedYAMLError as exc:
+    except yaml.MarkedYAMLError as exc:  # its str() names the stream again: the reason is built from its parts
         mark = exc.problem_mark or exc.context_mark
         problem = f"{exc.context}: {exc.problem}" if exc.context else str(exc.problem)
-        return [rejection(origin, f"broken YAML: {problem}", Source(origin.file, row=mark.line + 1 if mark else None))]
+        hint = _quote_hint(data, mark.line) if mark and "mapping values are not allowed" in problem else ""
+        return [rejection(origin, f"broken YAML: {problem}{hint}",
+                          Source(origin.file, row=mark.line + 1 if mark else None))]
     except yaml.reader.ReaderError as exc:
         line = data[: max(exc.position, 0)].count(b"\n") + 1
         return [rejection(origin, f"not readable YAML text: {exc.reason}", Source(origin.file, row=line))]
@@ -92,6 +94,21 @@ def read_yaml(data: bytes, origin: Origin, questions: QuestionSet) -> list[Submi
         found = f"not a YAML mapping of keys to values (found a {root.kind})"
         return [rejection(origin, found, Source(origin.file, row=root.line))]
     return [_read_mapping(root, origin, questions)]
+
+
+def _quote_hint(data: bytes, line: int) -> str:
+    """What to write instead of a text answer holding ``: `` (which YAML reads as a second key), quoted."""
+    lines = data.decode("utf-8", "replace").splitlines()
+    text = lines[line] if 0 <= line < len(lines) else ""
+    key, colon, value = text.strip().partition(": ")
+    value = value.strip()
+    if not colon or value[:1] in ("'", '"', "[", "{") or not (": " in value or value.endswith(":")):
+        return ""  # another trouble than a text with a colon in it
+    quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+    shown = f'{key}: "{quoted}"'
+    if len(shown) > 80:
+        shown = f'{key}: "{quoted[:60]}\u2026"'
+    return f"; a text holding ': ' must be in quotes, e.g. {shown}"
 
 
 def read_one_line_answers(student_id: str, answers: list[tuple[str, str]], line: int, origin: Origin,

@@ -1,13 +1,17 @@
-"""The same answers handed in as YAML, CSV (comma; semicolon with decimal commas) or XLSX grade alike."""
+"""The same answers handed in as YAML, CSV (comma; semicolon with decimal commas), XLSX, ODS, XLS or XLSB
+grade alike, in ``grader grade`` and in a student's ``grader check``."""
 
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 import xlsxwriter
+from console import run
+from workbook_files import write_ods, write_xls, write_xlsb
 
 from grader.assignment import load_assignment
 from grader.cli import main
@@ -54,12 +58,19 @@ def write_xlsx(path: Path, values) -> None:
     book.close()
 
 
+def rows_of(values) -> list[list[object]]:
+    return [["question", "answer"], ["student_id", SID], *([q, v] for q, v in values.items())]
+
+
 WRITERS = {
     "yaml": lambda p, v: write_yaml(p.with_suffix(".yaml"), v),
     "csv-comma": lambda p, v: write_csv(p.with_suffix(".csv"), v, ",", ".", "utf-8"),
     "csv-semicolon-decimal-comma": lambda p, v: write_csv(p.with_suffix(".csv"), v, ";", ",", "utf-8-sig"),
     "csv-tab-utf16": lambda p, v: write_csv(p.with_suffix(".txt"), v, "\t", ",", "utf-16"),
     "xlsx": lambda p, v: write_xlsx(p.with_suffix(".xlsx"), v),
+    "ods": lambda p, v: write_ods(p.with_suffix(".ods"), rows_of(v)),
+    "xls": lambda p, v: write_xls(p.with_suffix(".xls"), rows_of(v)),
+    "xlsb": lambda p, v: write_xlsb(p.with_suffix(".xlsb"), rows_of(v)),
 }
 
 
@@ -90,3 +101,13 @@ def test_the_row_shows_the_first_wrong_step_follow_through_and_the_slip(gradeboo
     assert row["s1"] == "0" and row["a1"] == "1" and row["E"] == "0"
     assert float(row["total"]) == float(row["max_total"]) - 2
     assert np.isclose(float(row["percent"]), 100 * 27 / 29, atol=0.01)
+
+
+@pytest.mark.parametrize("suffix", [".ods", ".xls", ".xlsb"])
+def test_a_student_checks_an_ods_xls_or_xlsb_and_sees_the_points_the_gradebook_gives(tmp_path, gradebooks, suffix):
+    path = tmp_path / f"{SID}_practice09{suffix}"
+    WRITERS[suffix[1:]](tmp_path / f"{SID}_practice09", answers())
+    code, out, err = run("check", ASSIGNMENT, str(path), "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["student_id"] == SID and report["points"] == float(gradebooks["yaml"]["total"])

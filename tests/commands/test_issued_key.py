@@ -86,8 +86,8 @@ def test_a_student_missing_from_the_key_is_graded_on_the_drawn_variant_and_told(
 
 
 @pytest.mark.parametrize("content, expected", [
-    ("student_id,x,y\nB1,0.5,0.25\n", "line 1: expected a column for every parameter of practice09; missing eta"),
-    ("id,x\nB1,0.5\n", "line 1: expected a column 'student_id'"),
+    ("student_id,x,y\nB1,0.5,0.25\n", "line 1: expected a column for every parameter of practice09, got none for eta"),
+    ("id,x\nB1,0.5\n", "line 1: expected a column 'student_id' (key.csv from grader variants), got id, x"),
 ])
 def test_a_key_without_the_parameters_fails_at_once_with_one_line(tmp_path, content, expected):
     bad = tmp_path / "key.csv"
@@ -105,4 +105,4 @@ def test_a_bad_number_in_the_key_names_its_line(issued, tmp_path):
     bad = tmp_path / "key.csv"
     bad.write_text("\n".join([text[0], text[1], ",".join(cells)]) + "\n", encoding="utf-8")
     code, _, err = run("check", str(ASSIGNMENT), str(hand_ins / "B10001_practice09.yaml"), "--key", str(bad))
-    assert code == 2 and "line 3: expected x: a number, got 'half'" in err
+    assert code == 2 and "line 3: x: expected a number, got 'half'" in err

@@ -4,8 +4,8 @@ feedback byte for byte, on 300 drawn variants (with and without a secret) and on
 The digests were taken from the outputs of commit d3a290b, the last whose sheet was Python code
 (grader/engine/practice09.py, grader/handout/practice09.py), with the same commands as below; the two
 made with a secret were taken again when access codes joined the key and the handout, the two of
-``grade`` when files.csv's "skipped" became "ignored", and the two of ``variants`` when "a airplane"
-became "an airplane".
+``grade`` when files.csv's "skipped" became "ignored" and again when the gradebook gained its
+``auto_total`` column, and the two of ``variants`` when "a airplane" became "an airplane".
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ BEFORE = {
     # handouts whose true class is the airplane read "shows an airplane" (issue 13)
     "variants_nosecret": "ddf255a9a91579670dab1552041e888580821952869951bbc6578329607e10af",
     "variants_secret": "bce97292b07ab46c094dd2840b23a55b2ed7f4bed8e297a8c41890a504007d7f",
-    # the office lock file's row in files.csv and the workbook says "ignored", as SPEC words it (issue 13)
-    "grade": "b9f4df2c0d30e4b9fb68f6aa758cd9af327ee52895c734ac44f654f992f0b900",
-    "grade_secret": "3453c1708fcb109c501101b79368340ec504a3bfe23c8ab0d0bb9cc31f9a6e67",
+    # the office lock file's row in files.csv and the workbook says "ignored", as SPEC words it; gradebook.csv
+    # and the workbook gain auto_total, the total before any person's points (issue 13)
+    "grade": "841f8d0c7e499672d6f3e5b4b6dc16ee1ff44ea5e3356c2aa48df84868bfad8e",
+    "grade_secret": "c73c5dd04304dc3ae40c2e5a828f6aafb18bcbfadc327c25f016a4f35f0a0551",
 }
 
 

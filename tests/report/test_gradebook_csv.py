@@ -64,14 +64,14 @@ def test_the_numeric_question_columns_are_the_sheets():
 def test_the_header_is_the_contract_without_names(book):
     header = read(gradebook_csv(book))[0]
     assert header == ["student_id", *SHEET_ORDER, "total", "max_total", "percent", "status", "reason", "similar_to",
-                      "files"]
+                      "auto_total", "files"]
 
 
 def test_the_header_has_a_name_column_when_the_roster_has_names():
     book = build_gradebook(ASSIGNMENT, [graded("G1")], Batch(), roster({"G1": "Ada Lovelace", "G2": ""}))
     table = read(gradebook_csv(book))
     assert table[0] == ["student_id", *SHEET_ORDER, "total", "max_total", "percent", "status", "reason",
-                        "similar_to", "name", "files"]
+                        "similar_to", "auto_total", "name", "files"]
     assert dict(zip(table[0], table[1]))["name"] == "Ada Lovelace"
 
 

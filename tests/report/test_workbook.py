@@ -93,11 +93,12 @@ def test_the_gradebook_sheet_has_a_frozen_header_and_a_row_per_student(workbook)
     sheet = workbook["gradebook"]
     assert sheet.freeze_panes == "C2"  # header row and the id and name columns
     assert header(sheet) == ["student_id", "name", *QUESTIONS, "total", "max_total", "percent", "status", "reason",
-                             "similar_to"]
+                             "similar_to", "auto_total"]
     rows = rows_by_id(sheet)
     assert list(rows) == ["R1", "S2", "M3", "'" + EVIL_ID, "X4"]
     assert rows["R1"]["name"] == "Ada Lovelace" and rows["R1"]["total"] == 29 and rows["R1"]["percent"] == 100
     assert rows["S2"]["E"] == 0 and rows["S2"]["s1"] == 0.5 and rows["S2"]["total"] == 27.5
+    assert rows["S2"]["auto_total"] == 28  # before the person's 0.5 for s1
     assert rows["M3"]["status"] == "missing" and rows["M3"]["s1"] is None
     assert rows["X4"]["status"] == "rejected" and "line 2" in rows["X4"]["reason"]
 

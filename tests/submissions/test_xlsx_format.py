@@ -166,7 +166,8 @@ def test_empty_sheet(tmp_path: Path) -> None:
 def test_not_a_workbook(write: Write) -> None:
     rejection = read_one(write("B1.xlsx", "question,answer\ns1,0.7\n"))
     assert isinstance(rejection, Rejection)
-    assert rejection.reason == f"{rejection.file}: not an Excel workbook (.xlsx): the file is not a zip archive"
+    assert rejection.reason == (f"{rejection.file}: not a spreadsheet: the file is neither a zip archive (.xlsx, .ods, .xlsb)"
+                                " nor an OLE2 file (.xls)")
     assert rejection.student_id == "B1"
 
 
@@ -178,9 +179,10 @@ def test_zip_that_is_not_a_workbook(write: Write) -> None:
     assert isinstance(rejection, Rejection) and "no xl/workbook.xml" in rejection.reason
 
 
-def test_old_xls_or_encrypted(write: Write) -> None:
+def test_an_ole_header_with_nothing_behind_it_is_a_damaged_office_file(write: Write) -> None:
+    """An .xls is read (tests/submissions/test_workbook_formats.py); these bytes are none."""
     rejection = read_one(write("B1.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600))
-    assert isinstance(rejection, Rejection) and "password" in rejection.reason
+    assert isinstance(rejection, Rejection) and "a damaged Office file" in rejection.reason
 
 
 def test_truncated_workbook(tmp_path: Path, write: Write) -> None:
